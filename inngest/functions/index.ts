@@ -1,0 +1,3 @@
+import { splitJobFn } from "@/inngest/functions/split-job";
+
+export const functions = [splitJobFn];

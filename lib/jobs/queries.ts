@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { ApiError } from "@/lib/http/errors";
+import type { Caller } from "@/lib/auth/request";
+import type { ChunkStatus } from "@/lib/generated/prisma/client";
+
+const notFound = () => new ApiError(404, "JOB_NOT_FOUND", "No such job.");
+
+/** The job if the caller owns it (or is an admin); 404 otherwise, so ids of others' jobs leak nothing. */
+export async function getJobForCaller(id: string, caller: Caller) {
+  const job = await db.job.findUnique({ where: { id } });
+  if (!job || (job.userId !== caller.id && caller.role !== "ADMIN")) throw notFound();
+  return job;
+}
+
+export const listQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  all: z.enum(["0", "1", "true", "false"]).optional(),
+});
+
+export async function listJobs(caller: Caller, params: URLSearchParams) {
+  const q = listQuerySchema.parse(Object.fromEntries(params));
+  const all = q.all === "1" || q.all === "true";
+  if (all && caller.role !== "ADMIN") throw new ApiError(403, "FORBIDDEN", "Only administrators can list every user's jobs.");
+  const where = all ? {} : { userId: caller.id };
+  const [jobs, total] = await Promise.all([
+    db.job.findMany({ where, orderBy: { createdAt: "desc" }, skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+    db.job.count({ where }),
+  ]);
+  return { jobs, total, page: q.page, pageSize: q.pageSize };
+}
+
+const SUMMARY_KEYS: Record<ChunkStatus, string> = {
+  PENDING: "pending",
+  PROCESSING: "processing",
+  SUCCEEDED: "succeeded",
+  FAILED: "failed",
+  RETRY_SCHEDULED: "retryScheduled",
+  CANCELLED: "cancelled",
+};
+
+export async function listChunks(jobId: string) {
+  const chunks = await db.chunk.findMany({ where: { jobId }, orderBy: { index: "asc" } });
+  const summary: Record<string, number> = { pending: 0, processing: 0, succeeded: 0, failed: 0, retryScheduled: 0, cancelled: 0, total: chunks.length };
+  for (const c of chunks) summary[SUMMARY_KEYS[c.status]] += 1;
+  return { chunks, summary };
+}

@@ -1,0 +1,89 @@
+import fsp from "node:fs/promises";
+import { PDFDocument } from "pdf-lib";
+
+export type PdfProblem = "NOT_A_PDF" | "EMPTY_FILE" | "PDF_TRUNCATED" | "PDF_UNREADABLE" | "PDF_ENCRYPTED" | "PDF_NO_PAGES";
+
+export type PdfInspection = { ok: true; pageCount: number; version: string } | { ok: false; code: PdfProblem; message: string };
+
+const MESSAGES: Record<PdfProblem, string> = {
+  NOT_A_PDF: "This file is not a PDF (it does not start with %PDF-).",
+  EMPTY_FILE: "The file is empty.",
+  PDF_TRUNCATED: "This PDF is incomplete: its end (trailer and %%EOF) is missing. Was the download cut short?",
+  PDF_UNREADABLE: "This PDF is damaged: its cross-reference table cannot be read.",
+  PDF_ENCRYPTED: "This PDF is encrypted or password-protected. Remove the protection and upload it again.",
+  PDF_NO_PAGES: "This PDF has no pages.",
+};
+
+const fail = (code: PdfProblem): PdfInspection => ({ ok: false, code, message: MESSAGES[code] });
+
+export const PDF_MAGIC = Buffer.from("%PDF-", "latin1");
+
+async function readRange(fh: fsp.FileHandle, start: number, length: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length);
+  const { bytesRead } = await fh.read(buf, 0, length, start);
+  return buf.subarray(0, bytesRead);
+}
+
+/**
+ * A cheap structural check of a PDF on disk: magic bytes, trailer and startxref, encryption,
+ * and the page count from the page tree root (falling back to a full pdf-lib parse only when
+ * the page tree sits inside compressed object streams).
+ */
+export async function inspectPdf(filePath: string): Promise<PdfInspection> {
+  const fh = await fsp.open(filePath, "r");
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) return fail("EMPTY_FILE");
+    const head = await readRange(fh, 0, Math.min(size, 1024));
+    if (!head.subarray(0, 5).equals(PDF_MAGIC)) return fail("NOT_A_PDF");
+    const version = /^%PDF-(\d\.\d)/.exec(head.toString("latin1"))?.[1] ?? "?";
+
+    const tailLen = Math.min(size, 4096);
+    const tail = (await readRange(fh, size - tailLen, tailLen)).toString("latin1");
+    const eof = tail.lastIndexOf("%%EOF");
+    const sx = tail.lastIndexOf("startxref");
+    if (eof < 0 || sx < 0 || sx > eof) return fail("PDF_TRUNCATED");
+    const xrefOffset = Number(/startxref\s+(\d+)/.exec(tail.slice(sx))?.[1] ?? NaN);
+    if (!Number.isFinite(xrefOffset) || xrefOffset <= 0 || xrefOffset >= size) return fail("PDF_UNREADABLE");
+    const atXref = (await readRange(fh, xrefOffset, 64)).toString("latin1");
+    const classic = atXref.startsWith("xref");
+    if (!classic && !/^\s*\d+\s+\d+\s+obj/.test(atXref)) return fail("PDF_UNREADABLE");
+
+    // Trailer dictionary (classic) or xref-stream dictionary: everything from the xref to EOF.
+    const trailerLen = Math.min(size - xrefOffset, 8 * 1024 * 1024);
+    const trailer = (await readRange(fh, xrefOffset, trailerLen)).toString("latin1");
+    if (/\/Encrypt\s*(\d+\s+\d+\s+R|<<)/.test(trailer)) return fail("PDF_ENCRYPTED");
+
+    const whole = await fh.readFile();
+    const pages = countPagesFast(whole.toString("latin1"));
+    if (pages !== null) return pages > 0 ? { ok: true, pageCount: pages, version } : fail("PDF_NO_PAGES");
+    return await inspectWithPdfLib(whole, version);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Largest /Count among uncompressed /Type /Pages nodes (the root holds the total), or null. */
+export function countPagesFast(text: string): number | null {
+  const re = /\/Type\s*\/Pages\b/g;
+  let best: number | null = null;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = text.lastIndexOf("<<", m.index);
+    const end = text.indexOf(">>", m.index);
+    const dict = text.slice(start >= 0 ? start : m.index, end >= 0 ? end : m.index + 512);
+    const count = /\/Count\s+(\d+)/.exec(dict);
+    if (count) best = Math.max(best ?? 0, Number(count[1]));
+  }
+  return best;
+}
+
+async function inspectWithPdfLib(bytes: Uint8Array, version: string): Promise<PdfInspection> {
+  try {
+    const doc = await PDFDocument.load(bytes, { ignoreEncryption: false, updateMetadata: false, throwOnInvalidObject: false });
+    const n = doc.getPageCount();
+    return n > 0 ? { ok: true, pageCount: n, version } : fail("PDF_NO_PAGES");
+  } catch (err) {
+    if (String(err).toLowerCase().includes("encrypt")) return fail("PDF_ENCRYPTED");
+    return fail("PDF_UNREADABLE");
+  }
+}

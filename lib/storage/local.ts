@@ -1,0 +1,68 @@
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import crypto from "node:crypto";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { PutResult, Storage } from "@/lib/storage/types";
+import { StorageLimitError } from "@/lib/storage/types";
+
+/** Disk storage under a root directory; writes go to a temp file renamed into place. */
+export class LocalStorage implements Storage {
+  constructor(private readonly root: string) {}
+
+  localPath(key: string): string {
+    const clean = path.posix.normalize(key).replace(/^(\.\.(\/|$))+/, "");
+    if (clean.startsWith("/") || clean.includes("..")) throw new Error(`invalid storage key: ${key}`);
+    return path.join(this.root, clean);
+  }
+
+  async put(key: string, body: Readable | Uint8Array, opts: { maxBytes?: number } = {}): Promise<PutResult> {
+    const dest = this.localPath(key);
+    await fsp.mkdir(path.dirname(dest), { recursive: true });
+    const tmp = `${dest}.${crypto.randomBytes(6).toString("hex")}.partial`;
+    const hash = crypto.createHash("sha256");
+    let size = 0;
+    const max = opts.maxBytes;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (max !== undefined && size > max) return cb(new StorageLimitError(max));
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    const source = body instanceof Uint8Array ? Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]) : body;
+    try {
+      await pipeline(source, meter, fs.createWriteStream(tmp, { mode: 0o600 }));
+      await fsp.rename(tmp, dest);
+    } catch (err) {
+      await fsp.rm(tmp, { force: true });
+      throw err;
+    }
+    return { key, size, sha256: hash.digest("hex") };
+  }
+
+  async get(key: string): Promise<Readable> {
+    const p = this.localPath(key);
+    await fsp.access(p);
+    return fs.createReadStream(p);
+  }
+
+  async getBytes(key: string): Promise<Uint8Array> {
+    return fsp.readFile(this.localPath(key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await fsp.rm(this.localPath(key), { force: true });
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await fsp.access(this.localPath(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `npm run dev`: migrations, then `next dev` beside an Inngest dev server. A real `inngest-cli`
+// binary (optionalDependencies; its download fails offline) is preferred when present.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { defaultEnv } from "./env.mjs";
+
+const root = process.cwd();
+const env = defaultEnv(process.env);
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+
+const prep = spawnSync(bin("tsx"), ["scripts/prepare.ts"], { stdio: "inherit", env });
+if (prep.status !== 0) process.exit(prep.status ?? 1);
+
+function inngestCliBinary() {
+  const candidates = [path.join(root, "node_modules", "inngest-cli", "bin", "inngest"), path.join(root, "node_modules", "inngest-cli", "bin", "inngest.exe")];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (found) return found;
+  const which = spawnSync("sh", ["-c", "command -v inngest"], { encoding: "utf8" });
+  return which.status === 0 ? which.stdout.trim() : null;
+}
+
+const children = [];
+function start(name, cmd, args) {
+  const child = spawn(cmd, args, { stdio: "inherit", env });
+  child.on("exit", (code) => {
+    console.log(`${name} exited (${code})`);
+    for (const c of children) if (c !== child && c.exitCode === null) c.kill("SIGTERM");
+  });
+  children.push(child);
+}
+
+start("next", bin("next"), ["dev", "-p", env.PORT]);
+const useExternal = process.env.INNGEST_BASE_URL || process.env.INNGEST_EVENT_KEY;
+const cli = useExternal ? null : inngestCliBinary();
+if (cli) {
+  start("inngest", cli, ["dev", "--no-discovery", "-u", `http://localhost:${env.PORT}/api/inngest`]);
+} else if (!useExternal) {
+  console.log("No inngest-cli binary found: jobs wait for an Inngest server at http://localhost:8288.");
+}
+
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => children.forEach((c) => c.exitCode === null && c.kill(sig)));

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// `npm start`: prepare state (secret, migrations), build if needed, then serve the app.
+// PORT (default 3000) is respected. Runs on the embedded defaults with no configuration.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { defaultEnv } from "./env.mjs";
+
+const root = process.cwd();
+const env = defaultEnv(process.env);
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: "inherit", env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const tsx = path.join(root, "node_modules", ".bin", "tsx");
+const next = path.join(root, "node_modules", ".bin", "next");
+
+run(tsx, ["scripts/prepare.ts"]);
+
+const buildId = path.join(root, ".next", "BUILD_ID");
+if (!fs.existsSync(buildId) || process.env.FOLIO_REBUILD === "1") {
+  console.log("Building Folio (first start)...");
+  run(next, ["build"]);
+}
+
+const children = [];
+function start(name, cmd, args) {
+  const child = spawn(cmd, args, { stdio: "inherit", env });
+  child.on("exit", (code, signal) => {
+    console.log(`${name} exited (${signal ?? code})`);
+    for (const c of children) if (c !== child && c.exitCode === null) c.kill("SIGTERM");
+    process.exitCode = code ?? 1;
+  });
+  children.push(child);
+  return child;
+}
+
+start("next", next, ["start", "-p", env.PORT, "-H", env.HOST]);
+console.log(`Folio is starting at http://localhost:${env.PORT}`);
+
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    for (const c of children) if (c.exitCode === null) c.kill(sig);
+  });
+}

@@ -1,0 +1,27 @@
+import type { TestProject } from "vitest/node";
+import { startTestApp, type TestApp } from "./helpers/server";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+    eventsUrl: string;
+    dataDir: string;
+    adminEmail: string;
+    adminPassword: string;
+  }
+}
+
+let app: TestApp | undefined;
+
+/** Starts the real app (next start on a test build) against a fresh SQLite file, once per run. */
+export default async function setup(project: TestProject) {
+  app = await startTestApp({ FOLIO_MAX_UPLOAD_MB: "5", FOLIO_UPLOADS_PER_HOUR: "6" });
+  project.provide("baseUrl", app.baseUrl);
+  project.provide("eventsUrl", app.eventsUrl);
+  project.provide("dataDir", app.dataDir);
+  project.provide("adminEmail", app.adminEmail);
+  project.provide("adminPassword", app.adminPassword);
+  return async () => {
+    await app?.stop();
+  };
+}

@@ -1,0 +1,83 @@
+import crypto from "node:crypto";
+import { inject } from "vitest";
+
+export const baseUrl = () => inject("baseUrl");
+
+export type ApiErrorBody = { error: { code: string; message: string } };
+
+/** A signed-in API user: a session cookie from the real next-auth flow and a personal API token. */
+export type TestUser = { email: string; password: string; cookie: string; token: string; id: string };
+
+function cookieHeader(setCookies: string[], existing = ""): string {
+  const jar = new Map(existing.split("; ").filter(Boolean).map((c) => c.split("=", 2) as [string, string]));
+  for (const sc of setCookies) {
+    const [pair] = sc.split(";");
+    const i = pair.indexOf("=");
+    jar.set(pair.slice(0, i), pair.slice(i + 1));
+  }
+  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+}
+
+export async function signIn(email: string, password: string): Promise<string> {
+  const csrfRes = await fetch(`${baseUrl()}/api/auth/csrf`);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  let cookie = cookieHeader(csrfRes.headers.getSetCookie());
+  const res = await fetch(`${baseUrl()}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  cookie = cookieHeader(res.headers.getSetCookie(), cookie);
+  if (!cookie.includes("next-auth.session-token")) throw new Error(`sign-in failed for ${email} (${res.status})`);
+  return cookie;
+}
+
+export async function newUser(prefix = "user"): Promise<TestUser> {
+  const email = `${prefix}-${crypto.randomBytes(4).toString("hex")}@folio.test`;
+  const password = "correct-horse-battery";
+  const res = await fetch(`${baseUrl()}/api/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  const { user } = (await res.json()) as { user: { id: string } };
+  const cookie = await signIn(email, password);
+  const tok = await fetch(`${baseUrl()}/api/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify({ name: "tests" }),
+  });
+  const { token } = (await tok.json()) as { token: string };
+  return { email, password, cookie, token, id: user.id };
+}
+
+export function bearer(user: { token: string }): Record<string, string> {
+  return { authorization: `Bearer ${user.token}` };
+}
+
+export async function upload(
+  user: { token: string } | null,
+  file: Uint8Array | null,
+  opts: { fields?: Record<string, string>; fileField?: string; fileName?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(opts.fields ?? {})) form.set(k, v);
+  if (file) form.set(opts.fileField ?? "file", new Blob([new Uint8Array(file)], { type: "application/pdf" }), opts.fileName ?? "book.pdf");
+  return fetch(`${baseUrl()}/api/jobs`, {
+    method: "POST",
+    headers: { ...(user ? bearer(user) : {}), ...(opts.headers ?? {}) },
+    body: form,
+  });
+}
+
+export async function errorCode(res: Response): Promise<string> {
+  const body = (await res.json()) as ApiErrorBody;
+  return body.error.code;
+}
+
+export async function capturedEvents(): Promise<{ name: string; data: Record<string, unknown>; id?: string }[]> {
+  const res = await fetch(inject("eventsUrl"));
+  return ((await res.json()) as { events: { name: string; data: Record<string, unknown>; id?: string }[] }).events;
+}

@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { InngestTestEngine } from "@inngest/test";
+import { db } from "@/lib/db";
+import { getStorage } from "@/lib/storage";
+import { splitJob } from "@/lib/jobs/split";
+import { splitJobFn } from "@/inngest/functions/split-job";
+import { makeNovelPdf, garbagePdf } from "../fixtures/pdfs";
+import { newUser } from "../helpers/client";
+import { PDFDocument } from "pdf-lib";
+
+async function jobFor(userId: string, bytes: Uint8Array, pages: number) {
+  const key = `uploads/test-${Math.random().toString(36).slice(2)}.pdf`;
+  const put = await getStorage().put(key, bytes);
+  return db.job.create({
+    data: { userId, fileName: "book.pdf", fileKey: key, fileSha256: put.sha256, fileSize: put.size, pageCount: pages },
+  });
+}
+
+describe("splitting a job into chunks", () => {
+  let userId: string;
+  let book: Uint8Array;
+  beforeAll(async () => {
+    userId = (await newUser("split")).id;
+    book = await makeNovelPdf({ pages: 47, seed: 3 });
+  });
+
+  it("writes one PDF per chunk with the planned pages and is idempotent", async () => {
+    const job = await jobFor(userId, book, 47);
+    const first = await splitJob(job.id);
+    expect(first.pageCount).toBe(47);
+    const chunks = await db.chunk.findMany({ where: { jobId: job.id }, orderBy: { index: "asc" } });
+    expect(chunks.map((c) => [c.startPage, c.endPage, c.overlapPages])).toEqual([
+      [1, 20, 0],
+      [20, 40, 1],
+      [40, 47, 1],
+    ]);
+    for (const c of chunks) {
+      const pdf = await PDFDocument.load(await getStorage().getBytes(c.storageKey!));
+      expect(pdf.getPageCount()).toBe(c.endPage - c.startPage + 1);
+      expect(c.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    // A second run after a "crash" (one chunk row lost its file) reuses rows and ids.
+    await getStorage().delete(chunks[1].storageKey!);
+    const second = await splitJob(job.id);
+    expect(second.chunkIds).toEqual(first.chunkIds);
+    expect(await db.chunk.count({ where: { jobId: job.id } })).toBe(3);
+    expect(await getStorage().exists(chunks[1].storageKey!)).toBe(true);
+  });
+
+  it("walks the job PENDING → SPLITTING → PROCESSING through the real Inngest SDK", async () => {
+    const job = await jobFor(userId, book, 47);
+    const t = new InngestTestEngine({
+      function: splitJobFn,
+      events: [{ name: "folio/job.created", data: { jobId: job.id, userId } }],
+    });
+    const { result } = await t.execute();
+    expect(result).toMatchObject({ jobId: job.id, chunks: 3, pageCount: 47 });
+    const after = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(after).toMatchObject({ status: "PROCESSING", totalChunks: 3, stage: "processing" });
+    expect(after.startedAt).not.toBeNull();
+  });
+
+  it("fails the job without retrying when pdf-lib cannot read the file", async () => {
+    const job = await jobFor(userId, garbagePdf(), 1);
+    const t = new InngestTestEngine({
+      function: splitJobFn,
+      events: [{ name: "folio/job.created", data: { jobId: job.id, userId } }],
+    });
+    const { error } = await t.execute();
+    expect(String((error as Error | undefined)?.message ?? error)).toMatch(/could not read/);
+    const after = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(after.status).toBe("FAILED");
+    expect(after.errorSummary).toMatch(/could not read/);
+  });
+
+  it("does nothing for a job that was cancelled before splitting", async () => {
+    const job = await jobFor(userId, book, 47);
+    await db.job.update({ where: { id: job.id }, data: { status: "CANCELLED" } });
+    const t = new InngestTestEngine({ function: splitJobFn, events: [{ name: "folio/job.created", data: { jobId: job.id, userId } }] });
+    const { result } = await t.execute();
+    expect(result).toMatchObject({ skipped: "job is no longer active" });
+    expect(await db.chunk.count({ where: { jobId: job.id } })).toBe(0);
+  });
+});

@@ -1,0 +1,4 @@
+import { inject } from "vitest";
+
+// Test files that use lib/ directly talk to the same SQLite file and storage as the app under test.
+process.env.FOLIO_DATA_DIR = inject("dataDir");
