@@ -2,7 +2,6 @@
 // `npm start`: prepare state (secret, migrations), build if needed, then serve the app.
 // PORT (default 3000) is respected. Runs on the embedded defaults with no configuration.
 import { spawn, spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { defaultEnv } from "./env.mjs";
 
@@ -19,11 +18,8 @@ const next = path.join(root, "node_modules", ".bin", "next");
 
 run(tsx, ["scripts/prepare.ts"]);
 
-const buildId = path.join(root, ".next", "BUILD_ID");
-if (!fs.existsSync(buildId) || process.env.FOLIO_REBUILD === "1") {
-  console.log("Building Folio (first start)...");
-  run(next, ["build"]);
-}
+// Build when there is no build yet or the sources changed since the last one.
+run(process.execPath, [path.join(root, "scripts", "build.mjs")]);
 
 const children = [];
 function start(name, cmd, args) {
