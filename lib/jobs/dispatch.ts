@@ -1,32 +1,50 @@
-import { inngest, jobCreated } from "@/inngest/client";
+import { inngest, jobCreated, jobCancelled } from "@/inngest/client";
 import { db } from "@/lib/db";
 import type { Job } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 
-const SEND_WAIT_MS = Number(process.env.FOLIO_EVENT_SEND_WAIT_MS ?? 1500);
+type Payload = Parameters<typeof inngest.send>[0];
 
 /**
- * Sends `folio/job.created` with a stable event id (the job id), so a re-send can never start
- * a second run. If the Inngest server is slow or down, the upload is still accepted: the send
- * keeps trying in the background and the job says it is waiting for the runner.
+ * Sends events but waits at most FOLIO_EVENT_SEND_WAIT_MS for the Inngest server: when it is
+ * slow or down the request still answers, and the send keeps trying in the background.
+ * Events carry stable ids, so a later re-send can never start a second run.
  */
-export async function dispatchJobCreated(job: Job): Promise<void> {
-  const send = inngest.send(jobCreated.create({ jobId: job.id, userId: job.userId }, { id: `job-created-${job.id}` }));
+async function sendWithDeadline(payload: Payload, context: Record<string, unknown>): Promise<"sent" | "late" | "failed"> {
+  const waitMs = Number(process.env.FOLIO_EVENT_SEND_WAIT_MS ?? 1500);
+  const send = inngest.send(payload);
   const outcome = await Promise.race([
-    send.then(() => "sent" as const, (err: unknown) => err),
-    new Promise<"slow">((r) => setTimeout(() => r("slow"), SEND_WAIT_MS).unref()),
-  ]);
-  if (outcome === "sent") return;
-  const reason = outcome === "slow" ? "the Inngest server is slow to answer" : String(outcome);
-  log.warn("job.created event not delivered yet", { jobId: job.id, reason });
-  await db.job.updateMany({
-    where: { id: job.id, status: "PENDING" },
-    data: { currentStep: "Waiting for the job runner" },
-  });
-  if (outcome === "slow") {
     send.then(
-      () => db.job.updateMany({ where: { id: job.id, status: "PENDING" }, data: { currentStep: "Queued" } }),
-      (err: unknown) => log.warn("job.created event failed", { jobId: job.id, err: String(err) }),
+      () => "sent" as const,
+      (err: unknown) => {
+        log.warn("event not delivered", { ...context, err: String(err) });
+        return "failed" as const;
+      },
+    ),
+    new Promise<"late">((r) => setTimeout(() => r("late"), waitMs).unref()),
+  ]);
+  if (outcome === "late") {
+    send.then(
+      () => log.info("event delivered late", context),
+      (err: unknown) => log.warn("event not delivered", { ...context, err: String(err) }),
     );
   }
+  return outcome;
+}
+
+/** `folio/job.created`; when it cannot be delivered now the job says it waits for the runner. */
+export async function dispatchJobCreated(job: Job): Promise<void> {
+  const ctx = { event: "folio/job.created", jobId: job.id };
+  const outcome = await sendWithDeadline(jobCreated.create({ jobId: job.id, userId: job.userId }, { id: `job-created-${job.id}` }), ctx);
+  if (outcome !== "sent") {
+    await db.job.updateMany({ where: { id: job.id, status: "PENDING" }, data: { currentStep: "Waiting for the job runner" } });
+  }
+}
+
+/** `folio/job.cancelled`, which stops the job's running functions (their cancelOn). */
+export async function dispatchJobCancelled(job: Job): Promise<void> {
+  await sendWithDeadline(jobCancelled.create({ jobId: job.id, userId: job.userId }, { id: `job-cancelled-${job.id}` }), {
+    event: "folio/job.cancelled",
+    jobId: job.id,
+  });
 }

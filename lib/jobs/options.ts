@@ -14,7 +14,7 @@ const intField = (min: number, max: number, what: string) =>
 /** The upload form's option fields (all strings on the wire). Unknown fields are refused. */
 export const jobOptionsSchema = z
   .object({
-    sentenceWordLimit: z.union([z.literal("").transform(() => undefined), intField(1, 500, "sentenceWordLimit")]).optional(),
+    sentenceWordLimit: z.union([z.literal("").transform(() => undefined), intField(1, 200, "sentenceWordLimit")]).optional(),
     language: z.enum(LANGUAGES, { message: `language must be one of ${LANGUAGES.join(", ")}.` }).default("fr"),
     processor: z.enum(PROCESSORS, { message: `processor must be one of ${PROCESSORS.join(", ")}.` }).default("local"),
     priority: intField(0, 10, "priority").optional(),

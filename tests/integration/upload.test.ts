@@ -156,3 +156,28 @@ describe("reading jobs", () => {
     expect(all.jobs.some((j) => j.id === job.id)).toBe(true);
   });
 });
+
+describe("cancelling a job", () => {
+  it("cancels an active job, refunds its reserved credits, and answers 409 the second time", async () => {
+    const frank = await newUser("frank");
+    const balance = async () =>
+      ((await (await fetch(`${baseUrl()}/api/me`, { headers: bearer(frank) })).json()) as { credits: { balance: number } }).credits.balance;
+    const start = await balance();
+    const job = ((await (await upload(frank, novel)).json()) as { job: JobDTO }).job;
+    expect(await balance()).toBe(start - 12);
+
+    const other = await newUser("mallory");
+    const foreign = await fetch(`${baseUrl()}/api/jobs/${job.id}/cancel`, { method: "POST", headers: bearer(other) });
+    expect(foreign.status).toBe(404);
+
+    const res = await fetch(`${baseUrl()}/api/jobs/${job.id}/cancel`, { method: "POST", headers: bearer(frank) });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { job: JobDTO }).job).toMatchObject({ status: "CANCELLED", terminal: true });
+    expect(await balance()).toBe(start);
+    expect((await capturedEvents()).some((e) => e.name === "folio/job.cancelled" && e.data.jobId === job.id)).toBe(true);
+
+    const again = await fetch(`${baseUrl()}/api/jobs/${job.id}/cancel`, { method: "POST", headers: bearer(frank) });
+    expect([again.status, await errorCode(again)]).toEqual([409, "JOB_NOT_ACTIVE"]);
+    expect(await balance()).toBe(start);
+  });
+});

@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { enabledOAuthProviders, getAuthOptions } from "@/lib/auth/options";
+import { SignInForm } from "@/components/auth/SignInForm";
+import { safeCallbackUrl } from "@/components/api";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const callbackUrl = safeCallbackUrl(first(params.callbackUrl));
+  const session = await getServerSession(getAuthOptions());
+  if (session) redirect(callbackUrl);
+  return <SignInForm callbackUrl={callbackUrl} providers={enabledOAuthProviders()} errorCode={first(params.error) ?? null} />;
+}

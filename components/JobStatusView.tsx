@@ -1,0 +1,119 @@
+"use client";
+
+import { errorMessage } from "./api";
+import { formatBytes, formatNumber } from "./format";
+import { ChunkCounts } from "./job/ChunkCounts";
+import { FailedChunks } from "./job/FailedChunks";
+import { JobActions } from "./job/JobActions";
+import { JobDetails } from "./job/JobDetails";
+import { JobProgressCard } from "./job/JobProgressCard";
+import { useJobPolling } from "./useJobPolling";
+import { useNow } from "./useNow";
+import { Alert } from "./ui/Alert";
+import { Button, ButtonLink } from "./ui/Button";
+import { Card } from "./ui/Card";
+import { Skeleton } from "./ui/Skeleton";
+import { StatusBadge, jobStatusLabel } from "./ui/StatusBadge";
+
+export type JobStatusViewProps = { jobId: string };
+
+/** Live view of one job: status, progress, chunk counts, details and actions. */
+export function JobStatusView({ jobId }: JobStatusViewProps) {
+  const { job, chunks, summary, isLoading, notFound, loadError, reconnecting, refetch } = useJobPolling(jobId);
+  const now = useNow(job && !job.terminal ? 1_000 : 30_000);
+
+  if (notFound) return <JobNotFound />;
+  if (loadError) {
+    return (
+      <>
+        <h1 className="font-serif text-3xl font-semibold tracking-tight">Job</h1>
+        <Alert
+          variant="error"
+          title="Could not load this job"
+          className="mt-6"
+          action={
+            <Button variant="secondary" size="sm" onClick={refetch}>
+              Retry
+            </Button>
+          }
+        >
+          {errorMessage(loadError)}
+        </Alert>
+      </>
+    );
+  }
+  if (isLoading || !job) return <JobSkeleton />;
+
+  return (
+    <div className="space-y-6">
+      <header className="space-y-2">
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+          <h1 className="min-w-0 max-w-full font-serif text-2xl font-semibold tracking-tight [overflow-wrap:anywhere] text-zinc-900 sm:text-3xl dark:text-white">
+            {job.fileName}
+          </h1>
+          <StatusBadge status={job.status} />
+        </div>
+        <p className="text-sm text-zinc-700 tabular-nums dark:text-zinc-300">
+          {formatNumber(job.pageCount)} pages · {formatBytes(job.fileSize)}
+          {job.totalChunks > 0 ? ` · ${formatNumber(job.totalChunks)} chunks` : ""}
+        </p>
+        <p className="sr-only" aria-live="polite">
+          Status: {jobStatusLabel(job.status)}
+        </p>
+      </header>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <JobProgressCard job={job} reconnecting={reconnecting} />
+          {job.errorSummary ? (
+            <Alert variant={job.status === "FAILED" ? "error" : "warning"} title="Problems" role="status">
+              {job.errorSummary}
+            </Alert>
+          ) : null}
+          <JobActions job={job} />
+          <ChunkCounts summary={summary} />
+          <FailedChunks chunks={chunks} />
+        </div>
+        <div>
+          <JobDetails job={job} now={now} />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function JobNotFound() {
+  return (
+    <Card className="mx-auto flex max-w-lg flex-col items-center px-6 py-14 text-center">
+      <h1 className="font-serif text-2xl font-semibold text-zinc-900 dark:text-white">Job not found</h1>
+      <p className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">
+        This job does not exist, or it belongs to another account.
+      </p>
+      <ButtonLink href="/jobs" className="mt-6" variant="secondary">
+        Back to your jobs
+      </ButtonLink>
+    </Card>
+  );
+}
+
+function JobSkeleton() {
+  return (
+    <div className="space-y-6" aria-busy="true">
+      <h1 className="sr-only">Job</h1>
+      <p className="sr-only" role="status">
+        Loading the job…
+      </p>
+      <div className="space-y-3">
+        <Skeleton className="h-8 w-2/3 max-w-md" />
+        <Skeleton className="h-4 w-48" />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Skeleton className="h-40 w-full rounded-2xl" />
+          <Skeleton className="h-52 w-full rounded-2xl" />
+        </div>
+        <Skeleton className="h-72 w-full rounded-2xl" />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { db } from "@/lib/db";
+import { ApiError } from "@/lib/http/errors";
+import { dispatchJobCancelled } from "@/lib/jobs/dispatch";
+import type { Job } from "@/lib/generated/prisma/client";
+
+const ACTIVE = ["PENDING", "SPLITTING", "PROCESSING", "FINALIZING"] as const;
+
+/**
+ * Cancels an active job: the job and its unfinished chunks become CANCELLED and the credits
+ * reserved but not charged go back to the user, all in one transaction. Then
+ * `folio/job.cancelled` tells running functions to stop (their cancelOn). 409 when terminal.
+ */
+export async function cancelJob(job: Job): Promise<Job> {
+  const updated = await db.$transaction(async (tx) => {
+    const res = await tx.job.updateMany({
+      where: { id: job.id, status: { in: [...ACTIVE] } },
+      data: { status: "CANCELLED", stage: "cancelled", currentStep: "Cancelled", finishedAt: new Date() },
+    });
+    if (res.count === 0) return null;
+    const chunks = await tx.chunk.updateMany({
+      where: { jobId: job.id, status: { in: ["PENDING", "PROCESSING", "RETRY_SCHEDULED"] } },
+      data: { status: "CANCELLED", finishedAt: new Date() },
+    });
+    await tx.job.update({ where: { id: job.id }, data: { cancelledChunks: { increment: chunks.count } } });
+    const refund = job.creditsReserved - job.creditsCharged;
+    if (refund > 0) {
+      await tx.creditEntry.create({ data: { userId: job.userId, jobId: job.id, kind: "REFUND", amount: refund, note: "job cancelled" } });
+    }
+    return tx.job.findUniqueOrThrow({ where: { id: job.id } });
+  });
+  if (!updated) throw new ApiError(409, "JOB_NOT_ACTIVE", `This job is already ${job.status.toLowerCase().replace("_", " ")}.`);
+  await dispatchJobCancelled(updated);
+  return updated;
+}
