@@ -61,9 +61,9 @@ export async function startEventSink(): Promise<{ url: string; events: CapturedE
   return { url: `http://127.0.0.1:${port}`, events, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+/** Builds the test build unless it is up to date with the sources (scripts/build.mjs). */
 function ensureBuild(): void {
-  if (fs.existsSync(path.join(ROOT, TEST_DIST, "BUILD_ID")) && !process.env.FOLIO_TEST_REBUILD) return;
-  const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.mjs")], {
     cwd: ROOT,
     stdio: "inherit",
     env: { ...process.env, FOLIO_NEXT_DIST: TEST_DIST },
