@@ -78,7 +78,7 @@ test("a wrong password is refused on sign-in", async ({ page }) => {
   const email = uniqueEmail("forgetful");
   await signUp(page, email, password);
   await page.getByRole("button", { name: /sign out/i }).click();
-  await page.goto("/signin");
+  await expect(page).toHaveURL(/\/signin/);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("wrong-password-here");
   await page.getByRole("button", { name: /sign in/i }).click();
