@@ -44,6 +44,9 @@ export default defineConfig({
       FOLIO_DATA_DIR: ".e2e-data",
       FOLIO_EVENT_SEND_WAIT_MS: "300",
       FOLIO_QUIET: "1",
+      FOLIO_RUNNER_PORT: String(PORT + 1),
+      FOLIO_RUNNER_DB: ".e2e-data/runner.db",
+      FOLIO_RUNNER_LOG_LEVEL: "warn",
     },
   },
 });

@@ -55,7 +55,7 @@ export function JobStatusView({ jobId }: JobStatusViewProps) {
         </div>
         <p className="text-sm text-zinc-700 tabular-nums dark:text-zinc-300">
           {formatNumber(job.pageCount)} pages · {formatBytes(job.fileSize)}
-          {job.totalChunks > 0 ? ` · ${formatNumber(job.totalChunks)} chunks` : ""}
+          {job.totalChunks > 0 ? ` · ${formatNumber(job.totalChunks)} chunk${job.totalChunks === 1 ? "" : "s"}` : ""}
         </p>
         <p className="sr-only" aria-live="polite">
           Status: {jobStatusLabel(job.status)}

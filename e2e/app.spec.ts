@@ -32,7 +32,16 @@ test("sign up, upload a PDF, follow the job, list jobs, manage tokens, sign out 
   await expect(page.getByRole("heading", { name: /le-roman\.pdf/ })).toBeVisible();
   await expect(page.getByText(/8 pages/i).first()).toBeVisible();
   await expect(page.getByRole("progressbar").first()).toBeVisible();
+  // The bundled runner processes the book: the page follows it to a terminal state.
+  await expect(page.getByText(/Status: Completed/)).toBeAttached({ timeout: 60_000 });
   await snapAndAudit(page, "job");
+
+  // The CSV export downloads and parses: a header, then one row per sentence.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /download \.csv/i }).click()]);
+  const csv = (await (await download.createReadStream()).toArray()).map((b: Buffer) => b.toString("utf8")).join("");
+  const rows = csv.replace(/^\uFEFF/, "").trim().split(/\r\n/);
+  expect(rows[0]).toBe("index,page,chunk,from_split,text");
+  expect(rows.length).toBeGreaterThan(20);
 
   await page.goto("/jobs");
   await expect(page.getByRole("link", { name: /le-roman\.pdf/ })).toBeVisible();
@@ -43,14 +52,6 @@ test("sign up, upload a PDF, follow the job, list jobs, manage tokens, sign out 
   await page.getByRole("button", { name: /create token/i }).click();
   await expect(page.getByText(/folio_[A-Za-z0-9_-]{20,}/).first()).toBeVisible();
   await snapAndAudit(page, "settings");
-
-  // Cancel the job from its page (with confirmation); reserved credits come back.
-  await page.goto("/jobs");
-  await page.getByRole("link", { name: /le-roman\.pdf/ }).click();
-  await page.getByRole("button", { name: /^cancel job$/i }).click();
-  await page.getByRole("button", { name: /yes, cancel job/i }).click();
-  await expect(page.getByText(/Status: Cancelled/)).toBeAttached();
-  await expect(page.getByRole("link", { name: /5,000 credits/ })).toBeVisible();
 
   await page.getByRole("button", { name: /sign out/i }).click();
   await expect(page).toHaveURL(/\/signin/);
@@ -83,4 +84,16 @@ test("a wrong password is refused on sign-in", async ({ page }) => {
   await page.getByLabel("Password").fill("wrong-password-here");
   await page.getByRole("button", { name: /sign in/i }).click();
   await expect(page.getByRole("alert").filter({ hasText: /wrong email or password/i })).toBeVisible();
+});
+
+test("a long book can be cancelled from its page while it runs", async ({ page }) => {
+  await signUp(page, uniqueEmail("impatient"), password);
+  const pdf = Buffer.from(await makeNovelPdf({ pages: 400, seed: 4 }));
+  await page.locator('input[type="file"]').setInputFiles({ name: "long.pdf", mimeType: "application/pdf", buffer: pdf });
+  await page.getByRole("button", { name: /upload/i }).last().click();
+  await expect(page).toHaveURL(/\/jobs\/[a-z0-9]+$/);
+  await page.getByRole("button", { name: /^cancel job$/i }).click();
+  await page.getByRole("button", { name: /yes, cancel job/i }).click();
+  await expect(page.getByText(/Status: Cancelled/)).toBeAttached();
+  await expect(page.getByRole("link", { name: /5,000 credits/ })).toBeVisible();
 });

@@ -15,7 +15,7 @@ export async function snapAndAudit(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
   for (const [label, size] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(size);
-    await page.waitForTimeout(150);
+    await page.waitForTimeout(600); // let progress-bar transitions (500 ms) finish
     await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     const bad = results.violations

@@ -10,9 +10,30 @@ export const jobCancelled = eventType("folio/job.cancelled", {
   schema: z.object({ jobId: z.string(), userId: z.string() }),
 });
 
+/** One chunk to process (fan-out after splitting, retry rounds, recovery). */
+export const chunkRequested = eventType("folio/chunk.requested", {
+  schema: z.object({ jobId: z.string(), chunkId: z.string(), userId: z.string(), priority: z.number().int(), round: z.number().int() }),
+});
+
+/** Every chunk of a round has settled: finalize (or schedule an automatic retry round). */
+export const jobSettled = eventType("folio/job.settled", {
+  schema: z.object({ jobId: z.string(), round: z.number().int() }),
+});
+
 /**
  * The one Inngest client. Where it sends events and how it is reached is the SDK's own
  * configuration: INNGEST_DEV=1 (or a URL) for a local dev server / the bundled runner,
  * INNGEST_BASE_URL, INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY for Inngest cloud or self-hosted.
  */
 export const inngest = new Inngest({ id: "folio" });
+
+/** Event payloads asking for chunks; the id makes a repeated request in the same round a no-op. */
+export function chunkRequests(
+  job: { jobId: string; userId: string; priority: number; round: number },
+  chunkIds: string[],
+  idSuffix = `r${job.round}`,
+) {
+  return chunkIds.map((chunkId) =>
+    chunkRequested.create({ ...job, chunkId }, { id: `chunk-${chunkId}-${idSuffix}` }),
+  );
+}

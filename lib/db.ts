@@ -1,12 +1,12 @@
-import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { resolveDatabaseUrl } from "@/lib/db/url";
+import { SharedSQLiteAdapter } from "@/lib/db/adapter";
 
 // One PrismaClient per process (Next.js dev reloads modules, so keep it on globalThis).
 const globalForPrisma = globalThis as unknown as { folioPrisma?: PrismaClient; folioPrismaUrl?: string };
 
 function create(url: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaLibSQL({ url }) });
+  return new PrismaClient({ adapter: new SharedSQLiteAdapter({ url }) });
 }
 
 export function getDb(): PrismaClient {

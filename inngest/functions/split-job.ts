@@ -1,28 +1,31 @@
 import { NonRetriableError } from "inngest";
-import { inngest, jobCreated, jobCancelled } from "@/inngest/client";
+import { inngest, jobCreated, jobCancelled, chunkRequests } from "@/inngest/client";
 import { splitJob, InvalidPdfError } from "@/lib/jobs/split";
 import { advanceJob } from "@/lib/jobs/state";
+import { db } from "@/lib/db";
 
-/** folio/job.created → split the PDF into chunk rows (checkpointed), then hand over to processing. */
+/** folio/job.created → split the PDF into chunk rows (checkpointed), then request every chunk. */
 export const splitJobFn = inngest.createFunction(
   {
     id: "split-job",
     name: "Split a book into chunks",
     triggers: [jobCreated],
     retries: 3,
-    idempotency: "event.data.jobId",
     cancelOn: [{ event: jobCancelled, match: "data.jobId" }],
   },
   async ({ event, step }) => {
-    const { jobId } = event.data;
-    const started = await step.run("mark-splitting", () =>
-      advanceJob(jobId, "SPLITTING", { stage: "splitting", currentStep: "Splitting the PDF", progressPercent: 1 }),
-    );
-    if (!started) return { jobId, skipped: "job is no longer active" };
+    const { jobId, userId } = event.data;
+    const started = await step.run("mark-splitting", async () => {
+      // A resumed job (recovery re-sent the event) may already be past SPLITTING.
+      const job = await db.job.findUnique({ where: { id: jobId }, select: { status: true } });
+      if (job?.status === "SPLITTING") return true;
+      return advanceJob(jobId, "SPLITTING", { stage: "splitting", currentStep: "Splitting the PDF", progressPercent: 1 });
+    });
+    if (!started) return { jobId, skipped: "job is no longer waiting to be split" };
     const split = await step.run("split", async () => {
       try {
         const r = await splitJob(jobId);
-        return { chunks: r.chunkIds.length, pageCount: r.pageCount };
+        return { chunkIds: r.chunkIds, pageCount: r.pageCount };
       } catch (err) {
         if (err instanceof InvalidPdfError) {
           await advanceJob(jobId, "FAILED", { stage: "failed", currentStep: "The PDF could not be split", errorSummary: err.message });
@@ -31,13 +34,16 @@ export const splitJobFn = inngest.createFunction(
         throw err;
       }
     });
-    await step.run("mark-processing", () =>
-      advanceJob(jobId, "PROCESSING", {
+    const job = await step.run("mark-processing", async () => {
+      await advanceJob(jobId, "PROCESSING", {
         stage: "processing",
-        currentStep: `Split ${split.pageCount} pages into ${split.chunks} chunks`,
+        currentStep: `Split ${split.pageCount} pages into ${split.chunkIds.length} chunks`,
         progressPercent: 5,
-      }),
-    );
-    return { jobId, ...split };
+      });
+      return db.job.findUniqueOrThrow({ where: { id: jobId }, select: { priority: true, retryRound: true, status: true } });
+    });
+    if (job.status !== "PROCESSING") return { jobId, skipped: `job is ${job.status}` };
+    await step.sendEvent("request-chunks", chunkRequests({ jobId, userId, priority: job.priority, round: job.retryRound }, split.chunkIds));
+    return { jobId, chunks: split.chunkIds.length, pageCount: split.pageCount };
   },
 );

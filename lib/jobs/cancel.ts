@@ -22,9 +22,11 @@ export async function cancelJob(job: Job): Promise<Job> {
       data: { status: "CANCELLED", finishedAt: new Date() },
     });
     await tx.job.update({ where: { id: job.id }, data: { cancelledChunks: { increment: chunks.count } } });
-    const refund = job.creditsReserved - job.creditsCharged;
-    if (refund > 0) {
-      await tx.creditEntry.create({ data: { userId: job.userId, jobId: job.id, kind: "REFUND", amount: refund, note: "job cancelled" } });
+    // The reservation goes back; pages already charged by an earlier finalize stay charged.
+    const { creditsReserved } = await tx.job.findUniqueOrThrow({ where: { id: job.id }, select: { creditsReserved: true } });
+    if (creditsReserved > 0) {
+      await tx.creditEntry.create({ data: { userId: job.userId, jobId: job.id, kind: "RELEASE", amount: creditsReserved, note: "job cancelled" } });
+      await tx.job.update({ where: { id: job.id }, data: { creditsReserved: 0 } });
     }
     return tx.job.findUniqueOrThrow({ where: { id: job.id } });
   });

@@ -7,7 +7,7 @@ import { ApiError, fromZod } from "@/lib/http/errors";
 import type { Caller } from "@/lib/auth/request";
 import { receiveMultipart, formatMb } from "@/lib/upload/multipart";
 import { inspectPdf } from "@/lib/pdf/inspect";
-import { jobOptionsSchema } from "@/lib/jobs/options";
+import { jobOptionsSchema, llmAvailable } from "@/lib/jobs/options";
 import { enforceUploadRateLimit } from "@/lib/jobs/rate-limit";
 import { creditBalance, creditsForPages } from "@/lib/credits";
 import { dispatchJobCreated } from "@/lib/jobs/dispatch";
@@ -54,6 +54,9 @@ export async function createJobFromUpload(req: NextRequest, caller: Caller): Pro
     const options = parsedOptions.data;
     if (options.priority !== undefined && options.priority > 0 && caller.role !== "ADMIN") {
       throw new ApiError(403, "PRIORITY_FORBIDDEN", "Only administrators can raise a job's priority.");
+    }
+    if (options.processor === "llm" && !llmAvailable()) {
+      throw new ApiError(400, "PROCESSOR_UNAVAILABLE", "The LLM processor is not configured on this server (FOLIO_LLM_PROVIDER); use processor=local.");
     }
     if (upload.file.size === 0) throw new ApiError(422, "EMPTY_FILE", "The file is empty.");
 

@@ -1,4 +1,4 @@
-import { inngest, jobCreated, jobCancelled } from "@/inngest/client";
+import { inngest, jobCreated, jobCancelled, chunkRequests } from "@/inngest/client";
 import { db } from "@/lib/db";
 import type { Job } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
@@ -42,5 +42,14 @@ export async function dispatchJobCancelled(job: Job): Promise<void> {
   await sendWithDeadline(jobCancelled.create({ jobId: job.id, userId: job.userId }, { id: `job-cancelled-${job.id}` }), {
     event: "folio/job.cancelled",
     jobId: job.id,
+  });
+}
+
+/** `folio/chunk.requested` for each chunk of a (retry) round. */
+export async function dispatchChunkRequests(r: { jobId: string; userId: string; priority: number; round: number; chunkIds: string[] }): Promise<void> {
+  await sendWithDeadline(chunkRequests({ jobId: r.jobId, userId: r.userId, priority: r.priority, round: r.round }, r.chunkIds), {
+    event: "folio/chunk.requested",
+    jobId: r.jobId,
+    chunks: r.chunkIds.length,
   });
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { getLlmProvider } from "@/lib/processors/llm";
 
 export const LANGUAGES = ["fr", "en", "de", "es", "it", "pt", "nl"] as const;
-export const PROCESSORS = ["local"] as const;
+export const PROCESSORS = ["local", "llm"] as const;
 
 const intField = (min: number, max: number, what: string) =>
   z
@@ -22,3 +23,17 @@ export const jobOptionsSchema = z
   .strict();
 
 export type JobOptions = z.output<typeof jobOptionsSchema>;
+
+/** Whether the optional LLM processor can be chosen (FOLIO_LLM_PROVIDER set and valid). */
+export function llmAvailable(): boolean {
+  try {
+    return getLlmProvider() !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** The processors this deployment offers. */
+export function availableProcessors(): (typeof PROCESSORS)[number][] {
+  return llmAvailable() ? ["local", "llm"] : ["local"];
+}

@@ -1,7 +1,12 @@
 import crypto from "node:crypto";
 import { inject } from "vitest";
 
-export const baseUrl = () => inject("baseUrl");
+let baseUrlOverride: string | null = null;
+/** Points these helpers at another app (e.g. a Stack started by the test file). */
+export function useBaseUrl(url: string | null): void {
+  baseUrlOverride = url;
+}
+export const baseUrl = () => baseUrlOverride ?? inject("baseUrl");
 
 export type ApiErrorBody = { error: { code: string; message: string } };
 
@@ -80,4 +85,24 @@ export async function errorCode(res: Response): Promise<string> {
 export async function capturedEvents(): Promise<{ name: string; data: Record<string, unknown>; id?: string }[]> {
   const res = await fetch(inject("eventsUrl"));
   return ((await res.json()) as { events: { name: string; data: Record<string, unknown>; id?: string }[] }).events;
+}
+
+export type JobLike = { id: string; status: string; terminal: boolean; [k: string]: unknown };
+
+export async function getJob(user: { token: string }, id: string): Promise<JobLike> {
+  const res = await fetch(`${baseUrl()}/api/jobs/${id}`, { headers: bearer(user) });
+  if (!res.ok) throw new Error(`GET job ${id}: ${res.status}`);
+  return ((await res.json()) as { job: JobLike }).job;
+}
+
+/** Polls the job until `done(job)` (default: terminal), failing after `ms`. */
+export async function waitForJob(user: { token: string }, id: string, done: (j: JobLike) => boolean = (j) => j.terminal, ms = 60_000): Promise<JobLike> {
+  const deadline = Date.now() + ms;
+  let last: JobLike | undefined;
+  while (Date.now() < deadline) {
+    last = await getJob(user, id);
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`job ${id} did not reach the expected state in ${ms} ms; last: ${JSON.stringify(last)}`);
 }

@@ -75,6 +75,7 @@ describe("POST /api/jobs", () => {
       ["an unknown language", async () => upload(bob, novel, { fields: { language: "xx" } }), 400, "INVALID_OPTION"],
       ["a word limit that is not a number", async () => upload(bob, novel, { fields: { sentenceWordLimit: "lots" } }), 400, "INVALID_OPTION"],
       ["an unknown processor", async () => upload(bob, novel, { fields: { processor: "gpt-9" } }), 400, "INVALID_OPTION"],
+      ["the LLM processor when none is configured", async () => upload(bob, novel, { fields: { processor: "llm" } }), 400, "PROCESSOR_UNAVAILABLE"],
       ["an unknown field", async () => upload(bob, novel, { fields: { colour: "red" } }), 400, "INVALID_OPTION"],
       ["a priority from a non-admin", async () => upload(bob, novel, { fields: { priority: "9" } }), 403, "PRIORITY_FORBIDDEN"],
       ["a JSON body", async () => fetch(`${baseUrl()}/api/jobs`, { method: "POST", headers: { ...bearer(bob), "content-type": "application/json" }, body: "{}" }), 400, "EXPECTED_MULTIPART"],

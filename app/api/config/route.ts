@@ -1,5 +1,5 @@
 import { getConfig } from "@/lib/config";
-import { LANGUAGES, PROCESSORS } from "@/lib/jobs/options";
+import { LANGUAGES, availableProcessors } from "@/lib/jobs/options";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -7,5 +7,5 @@ export const dynamic = "force-dynamic";
 /** Public limits the upload form mirrors client-side. */
 export function GET() {
   const cfg = getConfig();
-  return Response.json({ maxUploadBytes: cfg.maxUploadBytes, languages: LANGUAGES, processors: PROCESSORS });
+  return Response.json({ maxUploadBytes: cfg.maxUploadBytes, languages: LANGUAGES, processors: availableProcessors() });
 }

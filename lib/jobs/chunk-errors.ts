@@ -1,0 +1,30 @@
+export const CHUNK_ERROR_CODES = [
+  "INVALID_CHUNK",
+  "EXTRACTION_FAILED",
+  "PROVIDER_TIMEOUT",
+  "PROVIDER_RATE_LIMITED",
+  "PROVIDER_BAD_ANSWER",
+  "PROVIDER_ERROR",
+  "INTERNAL_ERROR",
+] as const;
+export type ChunkErrorCode = (typeof CHUNK_ERROR_CODES)[number];
+
+/** An error of chunk work with its code; the code travels in the message ("CODE: text") through step state. */
+export class ChunkError extends Error {
+  constructor(
+    readonly code: ChunkErrorCode,
+    message: string,
+    readonly retryable = true,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = "ChunkError";
+  }
+}
+
+/** Recovers the code and message from any error that reached the function (StepError, ChunkError...). */
+export function describeChunkError(err: unknown): { code: ChunkErrorCode; message: string } {
+  const raw = err instanceof Error ? err.message : String(err);
+  const m = /\b([A-Z_]{5,}): (.*)$/s.exec(raw);
+  if (m && (CHUNK_ERROR_CODES as readonly string[]).includes(m[1])) return { code: m[1] as ChunkErrorCode, message: m[2].slice(0, 2000) };
+  return { code: "INTERNAL_ERROR", message: raw.slice(0, 2000) };
+}

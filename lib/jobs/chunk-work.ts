@@ -1,0 +1,199 @@
+import crypto from "node:crypto";
+import { db } from "@/lib/db";
+import { getStorage } from "@/lib/storage";
+import { getProcessor } from "@/lib/processors/registry";
+import { readCachedResult, resultCacheKey, writeCachedResult } from "@/lib/processors/cache";
+import type { ChunkResult, ProcessorOptions } from "@/lib/processors/types";
+import { ChunkError, type ChunkErrorCode } from "@/lib/jobs/chunk-errors";
+import { RetryAfterError } from "inngest";
+import { getLlmProvider } from "@/lib/processors/llm";
+import { countWords } from "@/lib/text/word-limit";
+import { settleProgress, type SettleOutcome } from "@/lib/jobs/settle";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+const HEARTBEAT_MS = Number(process.env.FOLIO_HEARTBEAT_MS ?? 10_000);
+const WORKABLE = ["PENDING", "RETRY_SCHEDULED", "PROCESSING"] as const;
+
+export type Claim = { ok: true; round: number } | { ok: false; reason: string };
+
+/**
+ * Marks the chunk PROCESSING (from PENDING, RETRY_SCHEDULED, or a PROCESSING chunk being
+ * recovered) while its job is active. A duplicate request for a settled chunk is a no-op.
+ */
+export async function claimChunk(chunkId: string): Promise<Claim> {
+  const chunk = await db.chunk.findUnique({ where: { id: chunkId }, include: { job: { select: { status: true, retryRound: true, totalChunks: true } } } });
+  if (!chunk) return { ok: false, reason: "chunk not found" };
+  if (!["PROCESSING", "SPLITTING"].includes(chunk.job.status)) return { ok: false, reason: `job is ${chunk.job.status}` };
+  const res = await db.chunk.updateMany({
+    where: { id: chunkId, status: { in: [...WORKABLE] } },
+    data: { status: "PROCESSING", heartbeatAt: new Date(), startedAt: new Date(), finishedAt: null },
+  });
+  if (res.count === 0) return { ok: false, reason: `chunk is ${chunk.status}` };
+  await db.job.updateMany({
+    where: { id: chunk.jobId, status: "PROCESSING" },
+    data: { currentStep: `Processing chunk ${chunk.index + 1}/${chunk.job.totalChunks}` },
+  });
+  return { ok: true, round: chunk.job.retryRound };
+}
+
+/** Refreshes the chunk's heartbeat while `work` runs, so recovery can tell a live chunk from a dead one. */
+async function withHeartbeat<T>(chunkId: string, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    void db.chunk.updateMany({ where: { id: chunkId, status: "PROCESSING" }, data: { heartbeatAt: new Date() } }).catch(() => undefined);
+  }, HEARTBEAT_MS);
+  timer.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export type ComputeOutcome = { cacheKey: string; cacheHit: boolean; sentences: number; warnings: string[]; ms: number };
+
+/**
+ * Computes the chunk's sentences, or reuses a stored result for the same chunk bytes, processor
+ * and options (unless a forced retry asked to bypass the cache). Counts one attempt.
+ */
+export async function computeChunk(chunkId: string): Promise<ComputeOutcome> {
+  const started = Date.now();
+  const chunk = await db.chunk.update({ where: { id: chunkId }, data: { attempts: { increment: 1 }, heartbeatAt: new Date() }, include: { job: true } });
+  if (!chunk.storageKey || !chunk.sha256) throw new ChunkError("INVALID_CHUNK", "the chunk has no stored PDF", false);
+  const processor = getProcessor("local");
+  const usesLlm = chunk.job.processor === "llm";
+  const opts: ProcessorOptions = {
+    language: chunk.job.language,
+    // With an LLM, long sentences are left whole here and rewritten by rewriteChunk.
+    sentenceWordLimit: usesLlm ? null : chunk.job.sentenceWordLimit,
+    firstPage: chunk.startPage,
+    overlapPages: chunk.overlapPages,
+  };
+  const key = resultCacheKey(chunk.sha256, processor, opts);
+  if (!chunk.bypassCache) {
+    const cached = await readCachedResult(key);
+    if (cached) return { cacheKey: key, cacheHit: true, sentences: cached.sentences.length, warnings: cached.warnings, ms: Date.now() - started };
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await getStorage().getBytes(chunk.storageKey);
+  } catch (err) {
+    throw new ChunkError("INVALID_CHUNK", `the chunk PDF is missing from storage (${(err as Error).message})`, false);
+  }
+  if (crypto.createHash("sha256").update(bytes).digest("hex") !== chunk.sha256) {
+    throw new ChunkError("INVALID_CHUNK", "the stored chunk PDF does not match its recorded sha256", false);
+  }
+  let result: ChunkResult;
+  try {
+    result = await withHeartbeat(chunkId, () => processor.process(bytes, opts));
+  } catch (err) {
+    if (err instanceof ChunkError || err instanceof RetryAfterError) throw err;
+    throw new ChunkError("EXTRACTION_FAILED", (err as Error).message ?? String(err));
+  }
+  await writeCachedResult(key, processor.id, result);
+  return { cacheKey: key, cacheHit: false, sentences: result.sentences.length, warnings: result.warnings, ms: Date.now() - started };
+}
+
+/**
+ * For jobs on the LLM processor: asks the provider to rewrite only the sentences longer than
+ * the word limit, and stores the rewritten result under its own cache key (provider, model and
+ * prompt version included), so a retry or resume never pays for the same chunk twice.
+ */
+export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAttempt = 0): Promise<ComputeOutcome> {
+  // The first try belongs to the attempt computeChunk counted; each retry of this step is another.
+  const chunk = await db.chunk.update({
+    where: { id: chunkId },
+    data: stepAttempt > 0 ? { attempts: { increment: 1 } } : {},
+    include: { job: true },
+  });
+  const limit = chunk.job.sentenceWordLimit;
+  if (chunk.job.processor !== "llm" || !limit) return base;
+  const provider = getLlmProvider();
+  if (!provider) throw new ChunkError("PROVIDER_ERROR", "the job asks for the LLM processor but FOLIO_LLM_PROVIDER is not configured", false);
+  const started = Date.now();
+  const key = crypto.createHash("sha256").update(JSON.stringify([base.cacheKey, provider.id, provider.model, provider.promptVersion, limit])).digest("hex");
+  if (!chunk.bypassCache) {
+    const cached = await readCachedResult(key);
+    if (cached) return { cacheKey: key, cacheHit: true, sentences: cached.sentences.length, warnings: cached.warnings, ms: base.ms };
+  }
+  const result = await readCachedResult(base.cacheKey);
+  if (!result) throw new ChunkError("INTERNAL_ERROR", "the extracted text vanished from the cache");
+  const long = result.sentences.map((s, i) => ({ i, s })).filter(({ s }) => countWords(s.text) > limit);
+  let sentences = result.sentences;
+  if (long.length > 0) {
+    const answer = await withHeartbeat(chunkId, () =>
+      provider.rewrite({
+        sentences: long.map(({ i, s }) => ({ id: i, text: s.text })),
+        limit,
+        language: chunk.job.language,
+        context: { jobId: chunk.jobId, chunkIndex: chunk.index },
+      }),
+    );
+    const calls = Math.ceil(long.length / Number(process.env.FOLIO_LLM_MAX_SENTENCES_PER_CALL ?? 40));
+    await db.job.update({
+      where: { id: chunk.jobId },
+      data: { providerCalls: { increment: calls }, providerTokens: { increment: answer.usage.inputTokens + answer.usage.outputTokens } },
+    });
+    const pieces = new Map(answer.rewrites.map((r) => [r.id, r.pieces]));
+    sentences = result.sentences.flatMap((s, i) => {
+      const p = pieces.get(i);
+      return p ? p.map((text) => ({ text, page: s.page, fromSplit: true })) : [s];
+    });
+  }
+  await writeCachedResult(key, `llm:${provider.id}:${provider.model}`, { ...result, sentences });
+  return { cacheKey: key, cacheHit: false, sentences: sentences.length, warnings: result.warnings, ms: base.ms + Date.now() - started };
+}
+
+const SENTENCE_BATCH = 500;
+
+/** Stores the computed sentences as rows of this chunk and settles it SUCCEEDED (idempotent). */
+export async function persistChunk(chunkId: string, outcome: ComputeOutcome): Promise<SettleOutcome> {
+  const cached = await readCachedResult(outcome.cacheKey);
+  if (!cached) throw new ChunkError("INTERNAL_ERROR", "the computed result vanished from the cache");
+  const chunk = await db.chunk.findUniqueOrThrow({ where: { id: chunkId } });
+  const rows: Prisma.SentenceCreateManyInput[] = cached.sentences.map((s, i) => ({
+    jobId: chunk.jobId,
+    chunkId,
+    chunkIndex: chunk.index,
+    chunkOrder: i,
+    text: s.text,
+    page: s.page,
+    fromSplit: s.fromSplit,
+  }));
+  return db.$transaction(async (tx) => {
+    const now = new Date();
+    const moved = await tx.chunk.updateMany({
+      where: { id: chunkId, status: "PROCESSING" },
+      data: {
+        status: "SUCCEEDED",
+        finishedAt: now,
+        durationMs: outcome.ms,
+        resultKey: outcome.cacheKey,
+        cacheHit: outcome.cacheHit,
+        bypassCache: false,
+        sentenceCount: rows.length,
+        lastError: outcome.warnings.length ? outcome.warnings.join("; ").slice(0, 2000) : null,
+        errorCode: null,
+        heartbeatAt: null,
+      },
+    });
+    if (moved.count === 0) return { settled: false, allSettled: false, round: 0 };
+    await tx.sentence.deleteMany({ where: { chunkId } });
+    for (let i = 0; i < rows.length; i += SENTENCE_BATCH) await tx.sentence.createMany({ data: rows.slice(i, i + SENTENCE_BATCH) });
+    await tx.job.update({ where: { id: chunk.jobId }, data: { succeededChunks: { increment: 1 } } });
+    return settleProgress(tx, chunk.jobId);
+  });
+}
+
+/** Settles the chunk FAILED with its error code (idempotent). */
+export async function failChunk(chunkId: string, code: ChunkErrorCode, message: string): Promise<SettleOutcome> {
+  return db.$transaction(async (tx) => {
+    const chunk = await tx.chunk.findUniqueOrThrow({ where: { id: chunkId } });
+    const moved = await tx.chunk.updateMany({
+      where: { id: chunkId, status: "PROCESSING" },
+      data: { status: "FAILED", errorCode: code, lastError: message, finishedAt: new Date(), heartbeatAt: null, bypassCache: false },
+    });
+    if (moved.count === 0) return { settled: false, allSettled: false, round: 0 };
+    await tx.job.update({ where: { id: chunk.jobId }, data: { failedChunks: { increment: 1 } } });
+    return settleProgress(tx, chunk.jobId);
+  });
+}

@@ -1,0 +1,105 @@
+import { db } from "@/lib/db";
+import { mergeChunks, type MergeChunk } from "@/lib/jobs/merge";
+import type { JobStatus } from "@/lib/generated/prisma/client";
+
+export type FinalizeOutcome =
+  | { action: "noop"; reason: string }
+  | { action: "retry"; round: number; chunkIds: string[]; userId: string; priority: number }
+  | { action: "done"; status: JobStatus; sentences: number; charged: number };
+
+const ownPages = (c: { startPage: number; endPage: number; overlapPages: number }) => c.endPage - c.startPage + 1 - c.overlapPages;
+
+/**
+ * Runs when every chunk of a round has settled. Either schedules an automatic retry round for
+ * the failed chunks (up to job.maxRetryRounds), or merges the sentences in page order, drops
+ * the overlap duplicates, settles credits (charge succeeded pages, release the reservation)
+ * and sets COMPLETED, PARTIAL_SUCCESS or FAILED. Idempotent: a second call finds nothing to do.
+ */
+export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
+  const job = await db.job.findUnique({ where: { id: jobId } });
+  if (!job) return { action: "noop", reason: "job not found" };
+  // FINALIZING too: a finalize that crashed half-way is resumed by recovery.
+  if (job.status !== "PROCESSING" && job.status !== "FINALIZING") return { action: "noop", reason: `job is ${job.status}` };
+  const settled = job.succeededChunks + job.failedChunks + job.cancelledChunks;
+  if (settled < job.totalChunks) return { action: "noop", reason: `${job.totalChunks - settled} chunks still running` };
+
+  if (job.status === "PROCESSING" && job.failedChunks > 0 && job.retryRound < job.maxRetryRounds) {
+    return db.$transaction(async (tx) => {
+      const failed = await tx.chunk.findMany({ where: { jobId, status: "FAILED" }, select: { id: true } });
+      const ids = failed.map((c) => c.id);
+      await tx.chunk.updateMany({ where: { id: { in: ids }, status: "FAILED" }, data: { status: "RETRY_SCHEDULED" } });
+      const round = job.retryRound + 1;
+      await tx.job.update({
+        where: { id: jobId },
+        data: {
+          retryRound: round,
+          failedChunks: { decrement: ids.length },
+          currentStep: `Retrying ${ids.length} failed chunk${ids.length === 1 ? "" : "s"} (round ${round} of ${job.maxRetryRounds})`,
+        },
+      });
+      return { action: "retry" as const, round, chunkIds: ids, userId: job.userId, priority: job.priority };
+    });
+  }
+
+  // Merge: read the kept text in page order (chunk index, then order inside the chunk).
+  const claimed = await db.job.updateMany({ where: { id: jobId, status: { in: ["PROCESSING", "FINALIZING"] } }, data: { status: "FINALIZING", stage: "finalizing", currentStep: "Finalizing" } });
+  if (claimed.count === 0) return { action: "noop", reason: "another finalize won" };
+  const chunks = await db.chunk.findMany({
+    where: { jobId },
+    orderBy: { index: "asc" },
+    select: { id: true, index: true, status: true, startPage: true, endPage: true, overlapPages: true, errorCode: true, lastError: true },
+  });
+  const succeeded = chunks.filter((c) => c.status === "SUCCEEDED");
+  const sentences = await db.sentence.findMany({
+    where: { jobId, chunkId: { in: succeeded.map((c) => c.id) } },
+    orderBy: [{ chunkIndex: "asc" }, { chunkOrder: "asc" }],
+    select: { id: true, chunkId: true, text: true, page: true },
+  });
+  const byChunk = new Map<string, MergeChunk>(succeeded.map((c) => [c.id, { ...c, sentences: [] }]));
+  for (const s of sentences) byChunk.get(s.chunkId)?.sentences.push(s);
+  const keep = new Set(mergeChunks([...byChunk.values()]));
+  const dropped = sentences.filter((s) => !keep.has(s.id)).map((s) => s.id);
+
+  const failed = chunks.filter((c) => c.status === "FAILED");
+  const status: JobStatus = failed.length === 0 ? "COMPLETED" : succeeded.length > 0 ? "PARTIAL_SUCCESS" : "FAILED";
+  const charge = succeeded.reduce((n, c) => n + ownPages(c), 0);
+  const errorSummary = failed.length ? summarizeFailures(failed) : null;
+
+  await db.$transaction(async (tx) => {
+    await tx.sentence.updateMany({ where: { jobId, dropped: true }, data: { dropped: false } });
+    for (let i = 0; i < dropped.length; i += 500) {
+      await tx.sentence.updateMany({ where: { id: { in: dropped.slice(i, i + 500) } }, data: { dropped: true } });
+    }
+    const current = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { creditsReserved: true, creditsCharged: true } });
+    if (current.creditsReserved > 0) {
+      await tx.creditEntry.create({ data: { userId: job.userId, jobId, kind: "RELEASE", amount: current.creditsReserved, note: "release reservation" } });
+    }
+    const delta = charge - current.creditsCharged;
+    if (delta !== 0) {
+      await tx.creditEntry.create({ data: { userId: job.userId, jobId, kind: "CHARGE", amount: -delta, note: `${charge} pages processed` } });
+    }
+    await tx.job.update({
+      where: { id: jobId },
+      data: {
+        status,
+        stage: status.toLowerCase(),
+        currentStep: status === "COMPLETED" ? "Done" : status === "PARTIAL_SUCCESS" ? `Done with ${failed.length} failed chunk${failed.length === 1 ? "" : "s"}` : "Failed",
+        progressPercent: 100,
+        sentenceCount: sentences.length - dropped.length,
+        errorSummary,
+        creditsReserved: 0,
+        creditsCharged: charge,
+        finishedAt: new Date(),
+      },
+    });
+  });
+  return { action: "done", status, sentences: sentences.length - dropped.length, charged: charge };
+}
+
+function summarizeFailures(failed: { index: number; startPage: number; endPage: number; errorCode: string | null; lastError: string | null }[]): string {
+  const byCode = new Map<string, typeof failed>();
+  for (const c of failed) byCode.set(c.errorCode ?? "UNKNOWN", [...(byCode.get(c.errorCode ?? "UNKNOWN") ?? []), c]);
+  return [...byCode]
+    .map(([code, list]) => `${code}: ${list.length} chunk${list.length === 1 ? "" : "s"} (pages ${list.map((c) => `${c.startPage}-${c.endPage}`).join(", ")}): ${list[0].lastError ?? ""}`.slice(0, 500))
+    .join("\n");
+}

@@ -1,0 +1,116 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort, TEST_DIST } from "./server";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
+
+export type StackOptions = { env?: Record<string, string> };
+
+/**
+ * The whole product on one machine, as `npm start` runs it: the built app (next start) and the
+ * bundled Inngest-compatible runner, each its own process on a random port, sharing a fresh
+ * data directory. Either process can be killed (even with SIGKILL) and restarted mid-run.
+ */
+export class Stack {
+  readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "folio-stack-"));
+  appPort = 0;
+  runnerPort = 0;
+  app: ChildProcess | null = null;
+  runner: ChildProcess | null = null;
+  private env: NodeJS.ProcessEnv = { ...process.env };
+
+  constructor(private readonly opts: StackOptions = {}) {}
+
+  get baseUrl() {
+    return `http://127.0.0.1:${this.appPort}`;
+  }
+  get runnerUrl() {
+    return `http://127.0.0.1:${this.runnerPort}`;
+  }
+
+  async start(): Promise<this> {
+    this.appPort = await freePort();
+    this.runnerPort = await freePort();
+    this.env = {
+      ...process.env,
+      NODE_ENV: "production",
+      FOLIO_NEXT_DIST: TEST_DIST,
+      FOLIO_DATA_DIR: this.dataDir,
+      FOLIO_QUIET: "1",
+      NEXTAUTH_URL: this.baseUrl,
+      INNGEST_DEV: "1",
+      INNGEST_BASE_URL: this.runnerUrl,
+      FOLIO_RUNNER_PORT: String(this.runnerPort),
+      FOLIO_RUNNER_DB: path.join(this.dataDir, "runner.db"),
+      FOLIO_RUNNER_APP_URL: `${this.baseUrl}/api/inngest`,
+      FOLIO_RUNNER_BACKOFF_SCALE: "0.01",
+      FOLIO_RUNNER_LOG_LEVEL: "warn",
+      FOLIO_HEARTBEAT_MS: "500",
+      ...this.opts.env,
+    };
+    const prep = spawnSync(bin("tsx"), ["scripts/prepare.ts"], { cwd: ROOT, env: this.env, encoding: "utf8" });
+    if (prep.status !== 0) throw new Error(`prepare failed: ${prep.stderr}`);
+    await this.startApp();
+    await this.startRunner();
+    return this;
+  }
+
+  private spawnLogged(name: string, cmd: string, args: string[]): ChildProcess {
+    const child = spawn(cmd, args, { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const log = fs.createWriteStream(path.join(this.dataDir, `${name}.log`), { flags: "a" });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    return child;
+  }
+
+  async startApp(): Promise<void> {
+    this.app = this.spawnLogged("app", bin("next"), ["start", "-p", String(this.appPort), "-H", "127.0.0.1"]);
+    await waitFor(`${this.baseUrl}/api/health`, this.app, "app");
+  }
+
+  async startRunner(): Promise<void> {
+    this.runner = this.spawnLogged("runner", bin("tsx"), ["runner/main.ts"]);
+    await waitFor(`${this.runnerUrl}/health`, this.runner, "runner");
+  }
+
+  /** Kills a process group (SIGKILL by default: a crash, not a shutdown). */
+  async kill(which: "app" | "runner", signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    const child = which === "app" ? this.app : this.runner;
+    if (!child?.pid || child.exitCode !== null) return;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      child.kill(signal);
+    }
+    await exited;
+  }
+
+  log(which: "app" | "runner"): string {
+    const p = path.join(this.dataDir, `${which}.log`);
+    return fs.existsSync(p) ? fs.readFileSync(p, "utf8") : "";
+  }
+
+  async stop(): Promise<void> {
+    await this.kill("runner", "SIGTERM");
+    await this.kill("app", "SIGTERM");
+    if (!process.env.FOLIO_KEEP_TEST_DATA) fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function waitFor(url: string, child: ChildProcess, name: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited early with code ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${name} at ${url} did not become healthy`);
+}

@@ -1,0 +1,271 @@
+import { describe, expect, it } from "vitest";
+import {
+  buildVocabulary,
+  isPageNumberLine,
+  joinLines,
+  keepHyphen,
+  normalizeText,
+  pageAt,
+  paragraphStream,
+  repairChunk,
+  repairPages,
+  type LineInput,
+  type PageInput,
+} from "@/lib/text/repair";
+
+const NB = "\u00a0";
+
+// ---------------------------------------------------------------------------------------------
+// A tiny typesetter for synthetic pages: A5-like block, 10.5 pt body, 14 pt leading.
+
+type Spec = string | { t: string; indent?: boolean; gap?: number; size?: number; center?: boolean; full?: boolean };
+const LEFT = 48;
+const TEXT_W = 324;
+const TOP = 540;
+
+function width(text: string, size = 10.5): number {
+  return Math.min(TEXT_W, text.length * size * 0.46);
+}
+
+function mkPage(page: number, body: Spec[], chrome: { header?: string; footer?: string; headerSize?: number } = {}): PageInput {
+  const lines: LineInput[] = [];
+  if (chrome.header) lines.push({ text: chrome.header, y: 570, x: 170, fontSize: chrome.headerSize ?? 8.5, width: width(chrome.header, 8.5) });
+  let y = TOP;
+  for (const s of body) {
+    const spec = typeof s === "string" ? { t: s } : s;
+    const size = spec.size ?? 10.5;
+    y -= spec.gap ?? 0;
+    // Body lines are "full" (reach the right edge) unless they end a paragraph.
+    const w = spec.full === false ? width(spec.t, size) : spec.center ? width(spec.t, size) : TEXT_W - (spec.indent ? 14 : 0);
+    const x = spec.center ? LEFT + (TEXT_W - w) / 2 : LEFT + (spec.indent ? 14 : 0);
+    lines.push({ text: spec.t, y, x, fontSize: size, width: w });
+    y -= 14;
+  }
+  if (chrome.footer) lines.push({ text: chrome.footer, y: 34, x: 207, fontSize: 9, width: width(chrome.footer, 9) });
+  return { page, lines };
+}
+
+/** Ten lines of filler prose so pages have a measurable margin. */
+function filler(n: number, tag: string): Spec[] {
+  const out: Spec[] = [];
+  for (let i = 0; i < n; i++) out.push({ t: `${tag} ligne ${i + 1} du texte courant qui remplit la page`, indent: i === 0 });
+  out[out.length - 1] = { t: `${tag} fin du paragraphe.`, full: false };
+  return out;
+}
+
+describe("normalizeText", () => {
+  it.each([
+    ["ligatures", "ﬁn ﬂeur eﬀet oﬃce raﬄe", "en", "fin fleur effet office raffle"],
+    ["œ and æ stay", "cœur et Lætitia", "fr", "cœur et Lætitia"],
+    ["NFC", "e\u0301te\u0301", "fr", "été"],
+    ["French: space before ! ? ; : »", "« Viens ! » Quoi ? Oui ; non : peut-être", "fr", `«${NB}Viens${NB}!${NB}» Quoi${NB}? Oui${NB}; non${NB}: peut-être`],
+    ["narrow no-break space becomes U+00A0", "Viens\u202f! «\u202fOui\u202f»", "fr", `Viens${NB}! «${NB}Oui${NB}»`],
+    ["English keeps regular spaces", "Come here !", "en", "Come here !"],
+    ["no space is not invented", "Viens! Quoi?", "fr", "Viens! Quoi?"],
+    ["whitespace runs", "a \t  b\u2003c", "fr", "a b c"],
+    ["zero-width and soft hyphen inside a line", "zero\u200bwidth ex\u00adtra", "fr", "zerowidth extra"],
+    ["Unicode hyphens", "peut\u2010être", "fr", "peut-être"],
+    ["trim", `  ${NB}texte${NB} `, "fr", "texte"],
+  ])("%s", (_name, input, lang, expected) => {
+    expect(normalizeText(input, lang)).toBe(expected);
+  });
+});
+
+describe("joinLines (end-of-line hyphenation)", () => {
+  it.each([
+    ["extra-", "ordinaire.", "fr", "extraordinaire."],
+    ["une chose extra-", "ordinaire et belle", "fr", "une chose extraordinaire et belle"],
+    ["peut-", "être", "fr", "peut-être"],
+    ["c’est-à-", "dire", "fr", "c’est-à-dire"],
+    ["vis-à-", "vis", "fr", "vis-à-vis"],
+    ["Saint-", "Germain", "fr", "Saint-Germain"],
+    ["au-", "dessus", "fr", "au-dessus"],
+    ["l’au-", "tomne", "fr", "l’automne"],
+    ["grand-", "mère", "fr", "grand-mère"],
+    ["l’après-", "midi", "fr", "l’après-midi"],
+    ["demi-", "heure", "fr", "demi-heure"],
+    ["arc-en-", "ciel", "fr", "arc-en-ciel"],
+    ["dit-", "il.", "fr", "dit-il."],
+    ["ce soir-", "là,", "fr", "ce soir-là,"],
+    ["croyait-", "on.", "fr", "croyait-on."],
+    ["Laisse-", "moi", "fr", "Laisse-moi"],
+    ["lui-", "même", "fr", "lui-même"],
+    ["va-t-", "il", "fr", "va-t-il"],
+    ["beauti-", "ful", "en", "beautiful"],
+    ["self-", "control", "en", "self-control"],
+    ["self-", "ish", "en", "selfish"],
+    ["well-", "known", "en", "well-known"],
+    ["mother-in-", "law", "en", "mother-in-law"],
+    ["twenty-", "one", "en", "twenty-one"],
+    ["ex-", "wife", "en", "ex-wife"],
+    ["ex-", "cellent", "en", "excellent"],
+    ["non-", "chalant", "fr", "nonchalant"],
+    ["EXTRA-", "ORDINAIRE", "fr", "EXTRAORDINAIRE"],
+    ["de 1870-", "1871", "fr", "de 1870-1871"],
+    ["il dit —", "non", "fr", "il dit — non"],
+    ["un mot -", "isolé", "fr", "un mot - isolé"],
+    ["extra\u00ad", "ordinaire", "fr", "extraordinaire"],
+    ["Tu viens", "? dit-il", "fr", `Tu viens${NB}? dit-il`],
+    ["Il cria : «", "Viens", "fr", `Il cria : «${NB}Viens`],
+    ["ordinary", "line", "en", "ordinary line"],
+  ])("%j + %j (%s)", (a, b, lang, expected) => {
+    expect(joinLines(a, b, { language: lang })).toBe(expected);
+  });
+
+  it("the document's own vocabulary decides first", () => {
+    const vocab = buildVocabulary(["Il accrocha son manteau au portemanteau.", "Le porte-monnaie était vide."]);
+    expect(keepHyphen("porte", "manteau", "fr", vocab)).toBe(false);
+    expect(joinLines("le porte-", "manteau", { language: "fr", vocab })).toBe("le portemanteau");
+    const vocab2 = buildVocabulary(["une demi-sel, deux demi-sels"]);
+    expect(keepHyphen("deux", "sel", "fr", vocab2)).toBe(false);
+    expect(keepHyphen("demi", "sel", "fr", vocab2)).toBe(true);
+  });
+});
+
+describe("isPageNumberLine", () => {
+  it.each([
+    ["12", true],
+    ["— 12 —", true],
+    ["- 12 -", true],
+    ["Page 12", true],
+    ["p. 12", true],
+    ["12 / 300", true],
+    ["[12]", true],
+    ["xii", true],
+    ["12 hommes", false],
+    ["Chapitre 12", false],
+    ["Il pleuvait.", false],
+  ])("%j → %s", (line, expected) => {
+    expect(isPageNumberLine(line)).toBe(expected);
+  });
+});
+
+describe("repairPages", () => {
+  it("drops running headers (alternating) and page numbers, keeps the body", () => {
+    const pages = [1, 2, 3, 4, 5].map((n) =>
+      mkPage(n, filler(8, `p${n}`), { header: n % 2 ? "LA MAISON DES TILLEULS" : "Henri Castel", footer: String(n + 40) }),
+    );
+    const out = repairPages(pages, { language: "fr" });
+    for (const p of out) {
+      expect(p.removed.sort()).toEqual([String(p.page + 40), p.page % 2 ? "LA MAISON DES TILLEULS" : "Henri Castel"].sort());
+      expect(p.paragraphs).toHaveLength(1);
+      expect(p.paragraphs[0]).toMatch(new RegExp(`^p${p.page} ligne 1 .* p${p.page} fin du paragraphe\\.$`));
+      expect(p.noTextLayer).toBe(false);
+      expect(p.chars).toBe(p.paragraphs[0].length);
+    }
+  });
+
+  it("drops decorated page numbers at the top, keeps a chapter number that is not in the sequence", () => {
+    const pages = [
+      mkPage(1, [{ t: "— 7 —", center: true, size: 9 }, ...filler(6, "a")]),
+      mkPage(2, [{ t: "— 8 —", center: true, size: 9 }, ...filler(6, "b")]),
+      mkPage(3, [{ t: "3", center: true, size: 16, gap: 40 }, ...filler(6, "c")], { footer: "9" }),
+      mkPage(4, [{ t: "Page 10", size: 9 }, ...filler(6, "d")]),
+    ];
+    const out = repairPages(pages, { language: "fr" });
+    expect(out[0].removed).toEqual(["— 7 —"]);
+    expect(out[1].removed).toEqual(["— 8 —"]);
+    expect(out[2].removed).toEqual(["9"]);
+    expect(out[2].paragraphs[0]).toBe("3");
+    expect(out[3].removed).toEqual(["Page 10"]);
+  });
+
+  it("makes paragraphs: indent, dialogue dash, vertical gap, short line with a period, centered title", () => {
+    const page = mkPage(1, [
+      { t: "CHAPITRE III", center: true, size: 14 },
+      { t: "Le lendemain, Jeanne ouvrit la fenêtre et regarda", indent: true, gap: 20 },
+      { t: "longtemps le jardin.", full: false },
+      { t: "— Tu viens ? demanda Lucien.", indent: true, full: false },
+      { t: "— Non.", indent: true, full: false },
+      { t: "Elle referma la fenêtre sans bruit. Le soir tomba.", indent: true },
+      { t: "La maison resta silencieuse.", full: false },
+      { t: "Un paragraphe en bloc commence ici après un blanc", gap: 14 },
+      "et continue sur cette ligne.",
+    ]);
+    const [p] = repairPages([page, ...[2, 3, 4].map((n) => mkPage(n, filler(6, `f${n}`)))], { language: "fr" });
+    expect(p.paragraphs).toEqual([
+      "CHAPITRE III",
+      "Le lendemain, Jeanne ouvrit la fenêtre et regarda longtemps le jardin.",
+      `— Tu viens${NB}? demanda Lucien.`,
+      "— Non.",
+      "Elle referma la fenêtre sans bruit. Le soir tomba. La maison resta silencieuse.",
+      "Un paragraphe en bloc commence ici après un blanc et continue sur cette ligne.",
+    ]);
+  });
+
+  it("keeps list items whole when their lines hang under the bullet", () => {
+    const hang = (t: string, last = false): Spec => ({ t, full: !last, indent: false, gap: 0 });
+    const page = mkPage(1, [
+      { t: "Il fit la liste de ce qu’il emportait :", indent: true, full: false },
+      hang("• une lampe à huile, un couteau, deux cordes et un vieux"),
+      hang("manteau.", true),
+      hang("• le portrait de sa mère.", true),
+      { t: "Puis il partit sans se retourner, au petit matin, par le", indent: true },
+      "chemin de halage.",
+    ]);
+    // Continuation lines hang 10 pt to the right of the bullet.
+    page.lines[2].x += 10;
+    const [p] = repairPages([page, mkPage(2, filler(6, "b"))], { language: "fr" });
+    expect(p.paragraphs).toEqual([
+      `Il fit la liste de ce qu’il emportait${NB}:`,
+      "• une lampe à huile, un couteau, deux cordes et un vieux manteau.",
+      "• le portrait de sa mère.",
+      "Puis il partit sans se retourner, au petit matin, par le chemin de halage.",
+    ]);
+  });
+
+  it("drops scene-break ornaments", () => {
+    const page = mkPage(1, [...filler(4, "a"), { t: "* * *", center: true, gap: 14 }, { t: "Le lendemain, il neigeait.", indent: true, full: false, gap: 14 }, ...filler(3, "b")]);
+    const [p] = repairPages([page], { language: "fr" });
+    expect(p.removed).toEqual(["* * *"]);
+    expect(p.paragraphs).toContain("Le lendemain, il neigeait.");
+    expect(p.paragraphs.join("\n")).not.toContain("*");
+  });
+
+  it("does not take a first line in capitals for a title", () => {
+    const page = mkPage(1, [{ t: "LE LENDEMAIN MATIN, JEANNE OUVRIT TOUTES LES", indent: true }, { t: "fenêtres de la maison.", full: false }, ...filler(5, "x")]);
+    expect(repairPages([page], { language: "fr" })[0].paragraphs[0]).toBe("LE LENDEMAIN MATIN, JEANNE OUVRIT TOUTES LES fenêtres de la maison.");
+  });
+
+  it("keeps an incise dash at a line start inside the sentence", () => {
+    const page = mkPage(1, [{ t: "C’était en 1852, l’année où le temps s’était arrêté", indent: true }, { t: "— du moins le croyait-on.", full: false }, ...filler(5, "x")]);
+    expect(repairPages([page], { language: "fr" })[0].paragraphs[0]).toBe("C’était en 1852, l’année où le temps s’était arrêté — du moins le croyait-on.");
+  });
+
+  it("undoes hyphenation across lines and across a page break; the word stays on its first page", () => {
+    const p1 = mkPage(1, [...filler(6, "a"), { t: "Il trouva cette histoire extra-", indent: true }, "ordinaire et la raconta au peu-"], { footer: "1" });
+    const p2 = mkPage(2, ["ple entier, puis il se tut.", { t: "Le soir venu, il partit.", indent: true, full: false }, ...filler(5, "b")], { footer: "2" });
+    const { pages, paragraphs } = repairChunk([p1, p2], { language: "fr" });
+    expect(pages[0].paragraphs.at(-1)).toBe("Il trouva cette histoire extraordinaire et la raconta au peuple");
+    expect(pages[1].continuesPrevious).toBe(true);
+    expect(pages[1].paragraphs[0]).toBe("entier, puis il se tut.");
+    const stream = paragraphStream(paragraphs);
+    expect(stream.text).toContain("Il trouva cette histoire extraordinaire et la raconta au peuple entier, puis il se tut.\nLe soir venu, il partit.");
+    expect(pageAt(stream, stream.text.indexOf("Il trouva"))).toBe(0);
+    expect(pageAt(stream, stream.text.indexOf("entier"))).toBe(1);
+    expect(pageAt(stream, stream.text.indexOf("Le soir venu"))).toBe(1);
+  });
+
+  it("starts a new paragraph on a new page when the first line is indented", () => {
+    const p1 = mkPage(1, filler(6, "a"));
+    const p2 = mkPage(2, filler(6, "b"));
+    const out = repairPages([p1, p2], { language: "fr" });
+    expect(out[1].continuesPrevious).toBe(false);
+  });
+
+  it("reports pages without text", () => {
+    const out = repairPages([mkPage(1, filler(5, "a")), { page: 2, lines: [] }, { page: 3, lines: [{ text: " \u200b ", x: 48, y: 500, fontSize: 10 }] }], { language: "fr" });
+    expect(out.map((p) => p.noTextLayer)).toEqual([false, true, true]);
+    expect(out[1].chars).toBe(0);
+    expect(repairPages([{ page: 1, lines: [] }])[0]).toEqual({ page: 1, paragraphs: [], continuesPrevious: false, chars: 0, noTextLayer: true, removed: [] });
+  });
+
+  it("keeps footnotes as their own paragraphs after the paragraph that runs across the page", () => {
+    const p1 = mkPage(1, [...filler(5, "a"), { t: "Le roi entra dans la salle du trône et", indent: true }]);
+    p1.lines.push({ text: "1. Le trône date de 1650.", x: 48, y: 80, fontSize: 8, width: 100 });
+    const p2 = mkPage(2, ["salua la foule.", ...filler(5, "b")]);
+    const { paragraphs } = repairChunk([p1, p2], { language: "fr" });
+    const text = paragraphStream(paragraphs).text;
+    expect(text).toContain("Le roi entra dans la salle du trône et salua la foule.\n1. Le trône date de 1650.\n");
+  });
+});
