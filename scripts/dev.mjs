@@ -32,12 +32,13 @@ function start(name, cmd, args) {
 }
 
 start("next", bin("next"), ["dev", "-p", env.PORT]);
-const useExternal = process.env.INNGEST_BASE_URL || process.env.INNGEST_EVENT_KEY;
-const cli = useExternal ? null : inngestCliBinary();
+// Prefer a real `inngest dev` when its binary is installed; otherwise the bundled runner.
+const cli = env.FOLIO_BUNDLED_RUNNER === "1" ? inngestCliBinary() : null;
 if (cli) {
+  env.FOLIO_BUNDLED_RUNNER = "0";
   start("inngest", cli, ["dev", "--no-discovery", "-u", `http://localhost:${env.PORT}/api/inngest`]);
-} else if (!useExternal) {
-  console.log("No inngest-cli binary found: jobs wait for an Inngest server at http://localhost:8288.");
+} else if (env.FOLIO_BUNDLED_RUNNER === "1") {
+  start("runner", process.execPath, ["--import", "tsx", path.join("runner", "main.ts")]);
 }
 
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => children.forEach((c) => c.exitCode === null && c.kill(sig)));

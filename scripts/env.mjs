@@ -4,7 +4,24 @@ export function defaultEnv(base) {
   env.PORT = env.PORT || "3000";
   env.HOST = env.HOST || "0.0.0.0";
   env.NEXTAUTH_URL = env.NEXTAUTH_URL || `http://localhost:${env.PORT}`;
-  // No Inngest configured: talk to a local Inngest server (the bundled runner or `inngest dev`).
-  if (!env.INNGEST_DEV && !env.INNGEST_BASE_URL && !env.INNGEST_EVENT_KEY) env.INNGEST_DEV = "1";
+  // No Inngest configured: run the bundled Inngest-compatible runner beside the app (or use
+  // `inngest dev` in `npm run dev` when its binary is installed).
+  env.FOLIO_BUNDLED_RUNNER = usesBundledRunner(env) ? "1" : "0";
+  if (env.FOLIO_BUNDLED_RUNNER === "1") {
+    const port = env.FOLIO_RUNNER_PORT || "8288";
+    env.FOLIO_RUNNER_PORT = port;
+    env.INNGEST_DEV = "1";
+    env.INNGEST_BASE_URL = `http://127.0.0.1:${port}`;
+    env.FOLIO_RUNNER_APP_URL = env.FOLIO_RUNNER_APP_URL || `http://127.0.0.1:${env.PORT}/api/inngest`;
+    env.FOLIO_RUNNER_DB = env.FOLIO_RUNNER_DB || `${env.FOLIO_DATA_DIR || "./data"}/runner.db`;
+  }
   return env;
+}
+
+/** True unless another Inngest server is configured (INNGEST_BASE_URL, INNGEST_EVENT_KEY, INNGEST_DEV=<url>) or FOLIO_RUNNER=off. */
+export function usesBundledRunner(env) {
+  if (env.FOLIO_RUNNER === "off") return false;
+  if (env.INNGEST_BASE_URL || env.INNGEST_EVENT_KEY) return false;
+  if (env.INNGEST_DEV && /^https?:/.test(env.INNGEST_DEV)) return false;
+  return true;
 }

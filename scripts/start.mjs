@@ -34,6 +34,12 @@ function start(name, cmd, args) {
 }
 
 start("next", next, ["start", "-p", env.PORT, "-H", env.HOST]);
+if (env.FOLIO_BUNDLED_RUNNER === "1") {
+  start("runner", process.execPath, ["--import", "tsx", path.join("runner", "main.ts")]);
+  console.log(`Bundled Inngest runner at ${env.INNGEST_BASE_URL} (runs: ${env.INNGEST_BASE_URL}/)`);
+} else {
+  console.log(`Using the Inngest server configured by INNGEST_* variables.`);
+}
 console.log(`Folio is starting at http://localhost:${env.PORT}`);
 
 for (const sig of ["SIGINT", "SIGTERM"]) {

@@ -72,7 +72,7 @@ export class Stack {
   }
 
   async startRunner(): Promise<void> {
-    this.runner = this.spawnLogged("runner", bin("tsx"), ["runner/main.ts"]);
+    this.runner = this.spawnLogged("runner", process.execPath, ["--import", "tsx", "runner/main.ts"]);
     await waitFor(`${this.runnerUrl}/health`, this.runner, "runner");
   }
 
