@@ -1,5 +1,6 @@
 import { db } from "@/lib/db";
 import { mergeChunks, type MergeChunk } from "@/lib/jobs/merge";
+import { pipelineConfig } from "@/lib/jobs/pipeline-config";
 import type { JobStatus } from "@/lib/generated/prisma/client";
 
 export type FinalizeOutcome =
@@ -24,26 +25,34 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
   if (settled < job.totalChunks) return { action: "noop", reason: `${job.totalChunks - settled} chunks still running` };
 
   if (job.status === "PROCESSING" && job.failedChunks > 0 && job.retryRound < job.maxRetryRounds) {
-    return db.$transaction(async (tx) => {
+    return db.$transaction(async (tx): Promise<FinalizeOutcome> => {
+      // Conditional on the round we read: a racing finalizer of the same round gets a no-op.
+      const round = job.retryRound + 1;
+      const bumped = await tx.job.updateMany({ where: { id: jobId, status: "PROCESSING", retryRound: job.retryRound }, data: { retryRound: round } });
+      if (bumped.count === 0) return { action: "noop", reason: "this round was already handled" };
       const failed = await tx.chunk.findMany({ where: { jobId, status: "FAILED" }, select: { id: true } });
       const ids = failed.map((c) => c.id);
       await tx.chunk.updateMany({ where: { id: { in: ids }, status: "FAILED" }, data: { status: "RETRY_SCHEDULED" } });
-      const round = job.retryRound + 1;
       await tx.job.update({
         where: { id: jobId },
         data: {
-          retryRound: round,
           failedChunks: { decrement: ids.length },
           currentStep: `Retrying ${ids.length} failed chunk${ids.length === 1 ? "" : "s"} (round ${round} of ${job.maxRetryRounds})`,
         },
       });
-      return { action: "retry" as const, round, chunkIds: ids, userId: job.userId, priority: job.priority };
+      return { action: "retry", round, chunkIds: ids, userId: job.userId, priority: job.priority };
     });
   }
 
   // Merge: read the kept text in page order (chunk index, then order inside the chunk).
-  const claimed = await db.job.updateMany({ where: { id: jobId, status: { in: ["PROCESSING", "FINALIZING"] } }, data: { status: "FINALIZING", stage: "finalizing", currentStep: "Finalizing" } });
-  if (claimed.count === 0) return { action: "noop", reason: "another finalize won" };
+  // Exactly one finalizer claims the job: from PROCESSING, or from a FINALIZING that stopped
+  // moving (its finalizer died; recovery re-sent job.settled).
+  const staleBefore = new Date(Date.now() - pipelineConfig().staleAfterMs);
+  const claimed = await db.job.updateMany({
+    where: { id: jobId, OR: [{ status: "PROCESSING" }, { status: "FINALIZING", updatedAt: { lt: staleBefore } }] },
+    data: { status: "FINALIZING", stage: "finalizing", currentStep: "Finalizing" },
+  });
+  if (claimed.count === 0) return { action: "noop", reason: "another finalize is running or won" };
   const chunks = await db.chunk.findMany({
     where: { jobId },
     orderBy: { index: "asc" },

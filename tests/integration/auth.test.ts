@@ -89,3 +89,23 @@ describe("sign-up, sign-in and API tokens", () => {
     expect(await res.json()).toMatchObject({ ok: true, db: "ok", runner: { reachable: true } });
   });
 });
+
+describe("admin credit grants", () => {
+  it("lets an admin grant credits and refuses everyone else", async () => {
+    const { inject } = await import("vitest");
+    const user = await newUser("grantee");
+    const adminCookie = await signIn(inject("adminEmail"), inject("adminPassword"));
+    const grant = (headers: Record<string, string>, body: unknown) =>
+      fetch(`${baseUrl()}/api/admin/credits`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    const before = ((await (await fetch(`${baseUrl()}/api/me`, { headers: bearer(user) })).json()) as { credits: { balance: number } }).credits.balance;
+    const ok = await grant({ cookie: adminCookie }, { email: user.email, amount: 250, note: "thanks" });
+    expect(ok.status).toBe(201);
+    expect(((await ok.json()) as { balance: number }).balance).toBe(before + 250);
+    const denied = await grant(bearer(user), { email: user.email, amount: 1000 });
+    expect([denied.status, await errorCode(denied)]).toEqual([403, "FORBIDDEN"]);
+    const bad = await grant({ cookie: adminCookie }, { email: user.email, amount: -5 });
+    expect(bad.status).toBe(400);
+    const nobody = await grant({ cookie: adminCookie }, { email: "nobody@folio.test", amount: 5 });
+    expect([nobody.status, await errorCode(nobody)]).toEqual([404, "USER_NOT_FOUND"]);
+  });
+});

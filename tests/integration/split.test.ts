@@ -49,12 +49,27 @@ describe("splitting a job into chunks", () => {
 
   it("walks the job PENDING → SPLITTING → PROCESSING through the real Inngest SDK", async () => {
     const job = await jobFor(userId, book, 47);
+    // The fan-out is an event send (to the Inngest server): mocked here, checked below.
+    const sent: unknown[] = [];
     const t = new InngestTestEngine({
       function: splitJobFn,
       events: [{ name: "folio/job.created", data: { jobId: job.id, userId } }],
+      steps: [{ id: "request-chunks", handler: () => ({ ids: ["a", "b", "c"] }) }],
+      transformCtx: (ctx) => {
+        const send = ctx.step.sendEvent;
+        ctx.step.sendEvent = ((id: string, payload: unknown) => {
+          sent.push(payload);
+          return send(id, payload as Parameters<typeof send>[1]);
+        }) as typeof send;
+        return ctx;
+      },
     });
     const { result } = await t.execute();
     expect(result).toMatchObject({ jobId: job.id, chunks: 3, pageCount: 47 });
+    const chunkIds = (await db.chunk.findMany({ where: { jobId: job.id }, orderBy: { index: "asc" } })).map((c) => c.id);
+    expect(sent).toEqual([
+      chunkIds.map((chunkId) => expect.objectContaining({ name: "folio/chunk.requested", id: `chunk-${chunkId}-r0`, data: { jobId: job.id, chunkId, userId, priority: 0, round: 0 } })),
+    ]);
     const after = await db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(after).toMatchObject({ status: "PROCESSING", totalChunks: 3, stage: "processing" });
     expect(after.startedAt).not.toBeNull();
@@ -78,7 +93,7 @@ describe("splitting a job into chunks", () => {
     await db.job.update({ where: { id: job.id }, data: { status: "CANCELLED" } });
     const t = new InngestTestEngine({ function: splitJobFn, events: [{ name: "folio/job.created", data: { jobId: job.id, userId } }] });
     const { result } = await t.execute();
-    expect(result).toMatchObject({ skipped: "job is no longer active" });
+    expect(result).toMatchObject({ skipped: "job is no longer waiting to be split" });
     expect(await db.chunk.count({ where: { jobId: job.id } })).toBe(0);
   });
 });

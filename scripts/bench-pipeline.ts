@@ -1,0 +1,121 @@
+/**
+ * Pipeline benchmark: `npm run bench:pipeline`.
+ *
+ * Runs the whole product (built app + bundled runner, fresh data dir) with the fake LLM
+ * provider answering after FOLIO_BENCH_LLM_LATENCY_MS (2000) and a chunk concurrency of
+ * FOLIO_BENCH_CONCURRENCY (8), on a generated book of FOLIO_BENCH_CHUNKS (60) 15-page chunks.
+ * Prints the processing wall time (first chunk start → last chunk end) and its ratio to the
+ * ideal ceil(chunks / concurrency) × latency (target ≤ 1.10), and the time to 202 of small
+ * uploads made while that job runs (target p95 < 100 ms).
+ */
+import fs from "node:fs";
+import { Stack } from "../tests/helpers/stack";
+import { startFakeLlm } from "../tests/fakes/fake-llm-server";
+import { makeNovelPdf } from "../tests/fixtures/pdfs";
+import { ensureBuild } from "./lib/app-server";
+
+const envInt = (name: string, def: number) => {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : def;
+};
+const CHUNKS = envInt("FOLIO_BENCH_CHUNKS", 60);
+const CONCURRENCY = envInt("FOLIO_BENCH_CONCURRENCY", 8);
+const LATENCY = envInt("FOLIO_BENCH_LLM_LATENCY_MS", 2000);
+const UPLOADS = envInt("FOLIO_BENCH_UPLOADS", 20);
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+async function upload(url: string, token: string, bytes: Uint8Array, fields: Record<string, string>): Promise<{ ms: number; id: string }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set("file", new Blob([new Uint8Array(bytes)], { type: "application/pdf" }), "book.pdf");
+  const t0 = performance.now();
+  const res = await fetch(`${url}/api/jobs`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: form });
+  const ms = performance.now() - t0;
+  if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
+  return { ms, id: ((await res.json()) as { job: { id: string } }).job.id };
+}
+
+async function main(): Promise<void> {
+  ensureBuild(".next-test");
+  const fake = await startFakeLlm({ latencyMs: LATENCY });
+  const stack = new Stack({
+    env: {
+      FOLIO_CHUNK_CONCURRENCY: String(CONCURRENCY),
+      FOLIO_CHUNK_CONCURRENCY_PER_USER: String(CONCURRENCY),
+      FOLIO_LLM_PROVIDER: "openai",
+      FOLIO_LLM_BASE_URL: fake.url,
+      FOLIO_LLM_MODEL: "fake-model",
+      FOLIO_LLM_MAX_SENTENCES_PER_CALL: "100000",
+      FOLIO_UPLOADS_PER_HOUR: "1000",
+      FOLIO_DEFAULT_CREDITS: "100000",
+      FOLIO_RUNNER_BACKOFF_SCALE: "1",
+    },
+  });
+  try {
+    await stack.start();
+    process.env.FOLIO_DATA_DIR = stack.dataDir;
+    const { createUser } = await import("../lib/users");
+    const { createApiToken } = await import("../lib/auth/tokens");
+    const { db } = await import("../lib/db");
+    const admin = await createUser({ email: "bench-admin@folio.test", password: "bench-password", role: "ADMIN" });
+    const other = await createUser({ email: "bench-user@folio.test", password: "bench-password" });
+    const adminToken = (await createApiToken(admin.id, "bench")).token;
+    const otherToken = (await createApiToken(other.id, "bench")).token;
+
+    const pages = CHUNKS * 15;
+    console.log(`Generating a ${pages}-page book (${CHUNKS} chunks)...`);
+    const book = await makeNovelPdf({ pages, seed: 60 });
+    const small = await makeNovelPdf({ pages: 1, seed: 61 });
+    // Warm the app (pdfjs, routes) on a tiny job so first-call costs do not count.
+    await upload(stack.baseUrl, otherToken, small, {});
+
+    const big = await upload(stack.baseUrl, adminToken, book, { processor: "llm", sentenceWordLimit: "12", priority: "10" });
+    const latencies: number[] = [];
+    for (let i = 0; i < UPLOADS; i++) {
+      await new Promise((r) => setTimeout(r, 400));
+      latencies.push((await upload(stack.baseUrl, otherToken, small, {})).ms);
+    }
+    const deadline = Date.now() + 10 * 60_000;
+    for (;;) {
+      const job = await db.job.findUniqueOrThrow({ where: { id: big.id } });
+      if (["COMPLETED", "PARTIAL_SUCCESS", "FAILED", "CANCELLED"].includes(job.status)) {
+        if (job.status !== "COMPLETED") throw new Error(`the job ended ${job.status}: ${job.errorSummary}`);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error("the job did not finish in 10 minutes");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const chunks = await db.chunk.findMany({ where: { jobId: big.id }, select: { startedAt: true, finishedAt: true } });
+    const start = Math.min(...chunks.map((c) => c.startedAt!.getTime()));
+    const end = Math.max(...chunks.map((c) => c.finishedAt!.getTime()));
+    const wall = (end - start) / 1000;
+    const ideal = (Math.ceil(chunks.length / CONCURRENCY) * LATENCY) / 1000;
+    const ratio = wall / ideal;
+    const p95 = pct(latencies, 95);
+
+    console.log("");
+    console.log(`Pipeline: ${chunks.length} chunks, concurrency ${CONCURRENCY}, fake provider latency ${LATENCY} ms, ${fake.stats().calls} provider calls`);
+    console.log("wall s   ideal s  ratio  target   result");
+    console.log(`${wall.toFixed(2).padEnd(8)} ${ideal.toFixed(2).padEnd(8)} ${ratio.toFixed(3).padEnd(6)} <= 1.10  ${ratio <= 1.1 ? "PASS" : "FAIL"}`);
+    console.log("");
+    console.log(`Upload 202 while the job runs (1-page PDF, n=${latencies.length})`);
+    console.log("median ms  p95 ms  target      result");
+    console.log(`${pct(latencies, 50).toFixed(1).padEnd(10)} ${p95.toFixed(1).padEnd(7)} p95 < 100   ${p95 < 100 ? "PASS" : "FAIL"}`);
+  } finally {
+    await stack.stop();
+    await fake.close();
+    if (fs.existsSync(stack.dataDir)) fs.rmSync(stack.dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
