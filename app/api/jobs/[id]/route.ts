@@ -1,16 +1,7 @@
-import type { NextRequest } from "next/server";
-import { handle } from "@/lib/http/errors";
-import { requireCaller } from "@/lib/auth/request";
-import { getJobForCaller } from "@/lib/jobs/queries";
+import { jobRoute } from "@/lib/http/job-route";
 import { serializeJob } from "@/lib/jobs/serialize";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-type Ctx = { params: Promise<{ id: string }> };
-
-export const GET = handle(async (req: NextRequest, { params }: Ctx) => {
-  const caller = await requireCaller(req);
-  const job = await getJobForCaller((await params).id, caller);
-  return Response.json({ job: serializeJob(job) }, { headers: { "Cache-Control": "no-store" } });
-});
+export const GET = jobRoute(async (_req, job) => Response.json({ job: serializeJob(job) }, { headers: { "Cache-Control": "no-store" } }));

@@ -1,17 +1,11 @@
-import type { NextRequest } from "next/server";
-import { handle, ApiError } from "@/lib/http/errors";
-import { requireCaller } from "@/lib/auth/request";
-import { getJobForCaller } from "@/lib/jobs/queries";
+import { ApiError } from "@/lib/http/errors";
+import { jobRoute } from "@/lib/http/job-route";
 import { loadSentences, renderResult, RESULT_FORMATS, type ResultFormat } from "@/lib/jobs/result";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-type Ctx = { params: Promise<{ id: string }> };
-
-export const GET = handle(async (req: NextRequest, { params }: Ctx) => {
-  const caller = await requireCaller(req);
-  const job = await getJobForCaller((await params).id, caller);
+export const GET = jobRoute(async (req, job) => {
   const format = (req.nextUrl.searchParams.get("format") ?? "json") as ResultFormat;
   if (!RESULT_FORMATS.includes(format)) throw new ApiError(400, "INVALID_FORMAT", `format must be one of ${RESULT_FORMATS.join(", ")}.`);
   if (job.status !== "COMPLETED" && job.status !== "PARTIAL_SUCCESS") {

@@ -1,18 +1,12 @@
-import type { NextRequest } from "next/server";
-import { handle, ApiError } from "@/lib/http/errors";
-import { requireCaller } from "@/lib/auth/request";
-import { getJobForCaller } from "@/lib/jobs/queries";
+import { ApiError } from "@/lib/http/errors";
+import { jobRoute } from "@/lib/http/job-route";
 import { retryRequestSchema, scheduleManualRetry } from "@/lib/jobs/retry";
 import { dispatchChunkRequests } from "@/lib/jobs/dispatch";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-type Ctx = { params: Promise<{ id: string }> };
-
-export const POST = handle(async (req: NextRequest, { params }: Ctx) => {
-  const caller = await requireCaller(req);
-  const job = await getJobForCaller((await params).id, caller);
+export const POST = jobRoute(async (req, job) => {
   const text = await req.text();
   let body: unknown = {};
   if (text.trim()) {
