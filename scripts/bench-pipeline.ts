@@ -8,7 +8,6 @@
  * ideal ceil(chunks / concurrency) × latency (target ≤ 1.10), and the time to 202 of small
  * uploads made while that job runs (target p95 < 100 ms).
  */
-import fs from "node:fs";
 import { Stack } from "../tests/helpers/stack";
 import { startFakeLlm } from "../tests/fakes/fake-llm-server";
 import { makeNovelPdf } from "../tests/fixtures/pdfs";
@@ -106,9 +105,9 @@ async function main(): Promise<void> {
     console.log("median ms  p95 ms  target      result");
     console.log(`${pct(latencies, 50).toFixed(1).padEnd(10)} ${p95.toFixed(1).padEnd(7)} p95 < 100   ${p95 < 100 ? "PASS" : "FAIL"}`);
   } finally {
+    if (process.env.FOLIO_KEEP_TEST_DATA) console.log(`Data kept in ${stack.dataDir}`);
     await stack.stop();
     await fake.close();
-    if (fs.existsSync(stack.dataDir)) fs.rmSync(stack.dataDir, { recursive: true, force: true });
   }
 }
 

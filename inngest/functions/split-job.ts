@@ -2,6 +2,7 @@ import { NonRetriableError } from "inngest";
 import { inngest, jobCreated, jobCancelled, chunkRequests } from "@/inngest/client";
 import { splitJob, InvalidPdfError } from "@/lib/jobs/split";
 import { advanceJob } from "@/lib/jobs/state";
+import { cancelPendingChunks } from "@/lib/jobs/cancel";
 import { db } from "@/lib/db";
 
 /** folio/job.created → split the PDF into chunk rows (checkpointed), then request every chunk. */
@@ -42,7 +43,11 @@ export const splitJobFn = inngest.createFunction(
       });
       return db.job.findUniqueOrThrow({ where: { id: jobId }, select: { priority: true, retryRound: true, status: true } });
     });
-    if (job.status !== "PROCESSING") return { jobId, skipped: `job is ${job.status}` };
+    if (job.status !== "PROCESSING") {
+      // Cancelled while splitting: chunks written after the cancel are cancelled too.
+      if (job.status === "CANCELLED") await step.run("cancel-new-chunks", () => cancelPendingChunks(jobId));
+      return { jobId, skipped: `job is ${job.status}` };
+    }
     await step.sendEvent("request-chunks", chunkRequests({ jobId, userId, priority: job.priority, round: job.retryRound }, split.chunkIds));
     return { jobId, chunks: split.chunkIds.length, pageCount: split.pageCount };
   },

@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
 import { ApiError } from "@/lib/http/errors";
 import { dispatchJobCancelled } from "@/lib/jobs/dispatch";
-import type { Job } from "@/lib/generated/prisma/client";
+import type { Job, Prisma } from "@/lib/generated/prisma/client";
 
 const ACTIVE = ["PENDING", "SPLITTING", "PROCESSING", "FINALIZING"] as const;
 
@@ -17,11 +17,7 @@ export async function cancelJob(job: Job): Promise<Job> {
       data: { status: "CANCELLED", stage: "cancelled", currentStep: "Cancelled", finishedAt: new Date() },
     });
     if (res.count === 0) return null;
-    const chunks = await tx.chunk.updateMany({
-      where: { jobId: job.id, status: { in: ["PENDING", "PROCESSING", "RETRY_SCHEDULED"] } },
-      data: { status: "CANCELLED", finishedAt: new Date() },
-    });
-    await tx.job.update({ where: { id: job.id }, data: { cancelledChunks: { increment: chunks.count } } });
+    await cancelPendingChunks(job.id, tx);
     // The reservation goes back; pages already charged by an earlier finalize stay charged.
     const { creditsReserved } = await tx.job.findUniqueOrThrow({ where: { id: job.id }, select: { creditsReserved: true } });
     if (creditsReserved > 0) {
@@ -33,4 +29,14 @@ export async function cancelJob(job: Job): Promise<Job> {
   if (!updated) throw new ApiError(409, "JOB_NOT_ACTIVE", `This job is already ${job.status.toLowerCase().replace("_", " ")}.`);
   await dispatchJobCancelled(updated);
   return updated;
+}
+
+/** Unfinished chunks of a cancelled job become CANCELLED (counted on the job). Idempotent. */
+export async function cancelPendingChunks(jobId: string, tx: Prisma.TransactionClient = db): Promise<number> {
+  const chunks = await tx.chunk.updateMany({
+    where: { jobId, status: { in: ["PENDING", "PROCESSING", "RETRY_SCHEDULED"] } },
+    data: { status: "CANCELLED", finishedAt: new Date() },
+  });
+  if (chunks.count > 0) await tx.job.update({ where: { id: jobId }, data: { cancelledChunks: { increment: chunks.count } } });
+  return chunks.count;
 }
