@@ -1,12 +1,33 @@
 /**
- * Text extraction from one (chunk) PDF with pdfjs-dist, server side.
+ * Text extraction from one (chunk) PDF, server side: positioned lines per page.
  *
- * pdfjs runs in the current thread: in Node it has no Web Worker, so it loads its own worker
- * module ("./pdf.worker.mjs", next to pdf.mjs) as a "fake worker". That import is resolved by
- * Node itself, which works under tsx, Vitest and Next.js as long as pdfjs-dist stays an external
- * package (it is listed in next.config.mjs `serverExternalPackages`).
+ * Two extractors:
+ *  - "pdfjs" (pdfjs-dist, pure JS, the default). It runs in a small pool of worker threads
+ *    (min(2, CPUs) workers, created on first use) so a chunk's parsing never blocks the caller's
+ *    event loop and two chunks extract on two cores at once. Each worker has its own heap limit
+ *    (FOLIO_EXTRACT_WORKER_MB, default 256), so one chunk's memory is bounded; a worker that dies
+ *    fails only its chunk and is replaced. The worker's code is a string evaluated by Node
+ *    (lib/pdf/extract-worker-source.ts), so no bundler has to ship a worker file; it imports
+ *    pdfjs-dist from node_modules (an external package in next.config.mjs). If the pool cannot
+ *    start (no worker_threads, pdfjs not resolvable from a worker), extraction runs in the
+ *    calling thread instead. FOLIO_EXTRACT_WORKERS=0 forces in-thread extraction.
+ *  - "pdftotext" (Poppler's command-line tool, when installed): a child process per chunk, faster.
+ *    Opt-in, see `resolveExtractor`.
+ * FOLIO_EXTRACTOR=pdfjs|pdftotext|auto (default auto) chooses; an explicit option wins.
+ *
+ * Both give the same shape: lines top to bottom in reading order (columns detected on pdfjs
+ * output, by Poppler itself on pdftotext output), with position, size and width, and a footnote
+ * call (a small raised number) left out of the line's text.
  */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { TextItem, TextMarkedContent } from "pdfjs-dist/types/src/display/api";
+import { EXTRACT_WORKER_SOURCE } from "./extract-worker-source";
 
 export type ExtractedLine = {
   text: string;
@@ -18,12 +39,16 @@ export type ExtractedLine = {
   fontSize: number;
   /** From the left end of the first item to the right end of the last one. */
   width: number;
+  /** On a page with columns: the left and right ends of this line's column. */
+  column?: { left: number; right: number };
+  /** The line starts with a drop cap: lines down to `bottom` (baseline) starting near `right` sit beside it. */
+  dropCap?: { right: number; bottom: number };
 };
 
 export type ExtractedPage = {
   /** 1-based page number within the PDF (the chunk). */
   page: number;
-  /** Top to bottom, then left to right. */
+  /** In reading order: top to bottom (column by column when the page has columns), then left to right. */
   lines: ExtractedLine[];
   /** Page box size in PDF units. */
   width: number;
@@ -43,6 +68,77 @@ export class PdfExtractError extends Error {
   }
 }
 
+export type ExtractorName = "pdfjs" | "pdftotext";
+export type ExtractorChoice = ExtractorName | "auto";
+export type ExtractOptions = {
+  /** Default: FOLIO_EXTRACTOR, else "auto". */
+  extractor?: ExtractorChoice;
+  /** pdfjs only: run in the calling thread rather than the worker pool. */
+  inThread?: boolean;
+};
+
+/** A text item: its string, left end, baseline, width and font size (PDF units). */
+export type Item = { str: string; x: number; y: number; width: number; fontSize: number; dropCap?: { right: number; bottom: number } };
+/** The items of one page as the pdfjs worker sends them. */
+type RawPage = { page: number; width: number; height: number; error?: string; strs: string[]; nums: Float64Array };
+
+// ---------------------------------------------------------------------------------------------
+// Choosing the extractor
+
+let pdftotextCache: { key: string; path: string | null } | undefined;
+
+/** The pdftotext executable (FOLIO_PDFTOTEXT, else the first one on PATH), or null. */
+export function findPdftotext(): string | null {
+  const key = `${process.env.FOLIO_PDFTOTEXT ?? ""}|${process.env.PATH ?? ""}`;
+  if (pdftotextCache?.key === key) return pdftotextCache.path;
+  const candidates = process.env.FOLIO_PDFTOTEXT ? [process.env.FOLIO_PDFTOTEXT] : (process.env.PATH ?? "").split(path.delimiter).filter(Boolean).map((d) => path.join(d, "pdftotext"));
+  let found: string | null = null;
+  for (const c of candidates) {
+    try {
+      fs.accessSync(c, fs.constants.X_OK);
+      if (fs.statSync(c).isFile()) {
+        found = c;
+        break;
+      }
+    } catch {
+      // not there
+    }
+  }
+  pdftotextCache = { key, path: found };
+  return found;
+}
+
+/**
+ * The extractor to use: an explicit "pdfjs" or "pdftotext" (pdftotext falls back to pdfjs when
+ * it is not installed), or "auto" (the default). Auto means pdfjs: on the quality benchmark
+ * (npm run bench:quality) Poppler's text scores lower on footnote calls and some layouts, so
+ * pdftotext stays opt-in for speed (FOLIO_EXTRACTOR=pdftotext).
+ */
+export function resolveExtractor(choice?: ExtractorChoice): ExtractorName {
+  const raw = (choice ?? process.env.FOLIO_EXTRACTOR ?? "auto").trim().toLowerCase();
+  if (raw === "pdftotext") return findPdftotext() ? "pdftotext" : "pdfjs";
+  return "pdfjs";
+}
+
+/** Lines of text per page, in reading order. */
+export async function extractPages(pdf: Uint8Array, opts: ExtractOptions = {}): Promise<ExtractedPage[]> {
+  const extractor = resolveExtractor(opts.extractor);
+  if (extractor === "pdftotext") return extractWithPdftotext(pdf);
+  const raw = opts.inThread || !poolEnabled() ? await pdfjsInThread(pdf) : await pdfjsInPool(pdf);
+  return raw.map(linesOfRawPage);
+}
+
+function linesOfRawPage(p: RawPage): ExtractedPage {
+  const items: Item[] = [];
+  for (let i = 0; i < p.strs.length; i++) items.push({ str: p.strs[i], x: p.nums[4 * i], y: p.nums[4 * i + 1], width: p.nums[4 * i + 2], fontSize: p.nums[4 * i + 3] });
+  const out: ExtractedPage = { page: p.page, lines: groupLines(items), width: p.width, height: p.height };
+  if (p.error !== undefined) out.error = p.error;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// pdfjs in this thread
+
 type Pdfjs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 let pdfjsPromise: Promise<Pdfjs> | undefined;
 
@@ -55,10 +151,7 @@ function loadPdfjs(): Promise<Pdfjs> {
   return pdfjsPromise;
 }
 
-type Item = { str: string; x: number; y: number; width: number; fontSize: number };
-
-/** Lines of text per page, in reading order (single column). */
-export async function extractPages(pdf: Uint8Array): Promise<ExtractedPage[]> {
+async function pdfjsInThread(pdf: Uint8Array): Promise<RawPage[]> {
   const pdfjs = await loadPdfjs();
   // pdfjs wants a plain Uint8Array (not a Buffer) and may take ownership of it: pass a copy.
   const data = new Uint8Array(pdf.byteLength);
@@ -83,17 +176,20 @@ export async function extractPages(pdf: Uint8Array): Promise<ExtractedPage[]> {
     throw new PdfExtractError("PDF_UNREADABLE", `This PDF cannot be read: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }
   try {
-    const pages: ExtractedPage[] = [];
+    const pages: RawPage[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       let page: Awaited<ReturnType<typeof doc.getPage>> | undefined;
       try {
         page = await doc.getPage(n);
         const [x0, y0, x1, y1] = page.view;
         const content = await page.getTextContent();
-        pages.push({ page: n, lines: groupLines(toItems(content.items)), width: Math.abs(x1 - x0), height: Math.abs(y1 - y0) });
+        const items = toItems(content.items);
+        const nums = new Float64Array(4 * items.length);
+        items.forEach((it, i) => nums.set([it.x, it.y, it.width, it.fontSize], 4 * i));
+        pages.push({ page: n, width: Math.abs(x1 - x0), height: Math.abs(y1 - y0), strs: items.map((it) => it.str), nums });
       } catch (err) {
         // A damaged page (bad content stream, missing object) does not sink the whole chunk.
-        pages.push({ page: n, lines: [], width: 0, height: 0, error: (err as Error)?.message ?? String(err) });
+        pages.push({ page: n, width: 0, height: 0, error: (err as Error)?.message ?? String(err), strs: [], nums: new Float64Array(0) });
       } finally {
         page?.cleanup();
       }
@@ -115,12 +211,415 @@ function toItems(raw: Array<TextItem | TextMarkedContent>): Item[] {
   return items;
 }
 
+// ---------------------------------------------------------------------------------------------
+// pdfjs in a pool of worker threads
+
+type Job = { id: number; data: ArrayBuffer; resolve: (pages: RawPage[]) => void; reject: (err: unknown) => void };
+type Slot = { worker: Worker; job: Job | null; done: number };
+type WorkerAnswer = { id: number; ok: true; pages: RawPage[] } | { id: number; ok: false; code: string; message: string };
+
+const RECYCLE_AFTER = 200; // chunks per worker, then a fresh heap
+let poolBroken = false;
+let poolState: { slots: Slot[]; queue: Job[]; size: number; pdfjsUrl: string; nextId: number } | null = null;
+
+function poolEnabled(): boolean {
+  return !poolBroken && process.env.FOLIO_EXTRACT_WORKERS !== "0";
+}
+
+/** Workers in the pool: FOLIO_EXTRACT_WORKERS, else min(2, CPUs). */
+export function extractPoolSize(): number {
+  const env = Number(process.env.FOLIO_EXTRACT_WORKERS);
+  if (Number.isInteger(env) && env > 0) return Math.min(env, 16);
+  const cpus = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(2, cpus));
+}
+
+/** pdfjs-dist's legacy build, as a file URL a worker can import (from the app's node_modules). */
+function resolvePdfjsUrl(): string {
+  const spec = "pdfjs-dist/legacy/build/pdf.mjs";
+  const bases = [path.join(process.cwd(), "package.json")];
+  let lastErr: unknown;
+  for (const base of bases) {
+    try {
+      return pathToFileURL(createRequire(base).resolve(spec)).href;
+    } catch (err) {
+      lastErr = err;
+    }
+  }
+  throw lastErr instanceof Error ? lastErr : new Error(`cannot resolve ${spec}`);
+}
+
+function workerHeapMb(): number {
+  const v = Number(process.env.FOLIO_EXTRACT_WORKER_MB);
+  return Number.isFinite(v) && v >= 64 ? v : 256;
+}
+
+async function pdfjsInPool(pdf: Uint8Array): Promise<RawPage[]> {
+  let state = poolState;
+  if (!state) {
+    let pdfjsUrl: string;
+    try {
+      pdfjsUrl = resolvePdfjsUrl();
+    } catch (err) {
+      return fallBack(pdf, err);
+    }
+    state = poolState = { slots: [], queue: [], size: extractPoolSize(), pdfjsUrl, nextId: 1 };
+  }
+  const data = new ArrayBuffer(pdf.byteLength);
+  new Uint8Array(data).set(pdf);
+  try {
+    return await new Promise<RawPage[]>((resolve, reject) => {
+      state.queue.push({ id: state.nextId++, data, resolve, reject });
+      pump();
+    });
+  } catch (err) {
+    if ((err as { loadFailed?: boolean }).loadFailed) return fallBack(pdf, err);
+    throw err;
+  }
+}
+
+function fallBack(pdf: Uint8Array, err: unknown): Promise<RawPage[]> {
+  if (!poolBroken) {
+    poolBroken = true;
+    console.warn(`[folio] PDF extraction workers unavailable, extracting in-thread: ${(err as Error)?.message ?? String(err)}`);
+  }
+  return pdfjsInThread(pdf);
+}
+
+function pump(): void {
+  const state = poolState;
+  if (!state) return;
+  while (state.queue.length) {
+    let slot = state.slots.find((s) => !s.job);
+    if (!slot && state.slots.length < state.size) slot = spawnSlot(state.pdfjsUrl);
+    if (!slot) return;
+    const job = state.queue.shift()!;
+    slot.job = job;
+    slot.worker.ref();
+    slot.worker.postMessage({ id: job.id, data: job.data }, [job.data]);
+  }
+}
+
+function spawnSlot(pdfjsUrl: string): Slot {
+  const state = poolState!;
+  const worker = new Worker(EXTRACT_WORKER_SOURCE, {
+    eval: true,
+    workerData: { pdfjsUrl },
+    // A small young generation keeps a worker's resident memory low (pdfjs makes much short-lived
+    // garbage) at no measurable cost in speed; the old generation bounds one chunk's memory.
+    resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(), maxYoungGenerationSizeMb: 6 },
+    stdout: false,
+    stderr: false,
+  });
+  const slot: Slot = { worker, job: null, done: 0 };
+  state.slots.push(slot);
+  worker.unref();
+  const remove = () => {
+    const i = state.slots.indexOf(slot);
+    if (i >= 0) state.slots.splice(i, 1);
+  };
+  worker.on("message", (msg: WorkerAnswer) => {
+    const job = slot.job;
+    if (!job || job.id !== msg.id) return;
+    slot.job = null;
+    slot.done++;
+    worker.unref();
+    if (msg.ok) job.resolve(msg.pages);
+    else if (msg.code === "LOAD_FAILED") job.reject(Object.assign(new Error(msg.message), { loadFailed: true }));
+    else job.reject(new PdfExtractError(msg.code === "PDF_ENCRYPTED" ? "PDF_ENCRYPTED" : "PDF_UNREADABLE", msg.message));
+    if (slot.done >= RECYCLE_AFTER) {
+      remove();
+      void worker.terminate();
+    }
+    pump();
+  });
+  const fail = (err: unknown) => {
+    remove();
+    const job = slot.job;
+    slot.job = null;
+    if (job) {
+      const code = (err as { code?: string })?.code;
+      const message =
+        code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? `extracting this chunk needs more than ${workerHeapMb()} MB (FOLIO_EXTRACT_WORKER_MB)`
+          : `the PDF extraction worker failed: ${(err as Error)?.message ?? String(err)}`;
+      job.reject(new Error(message, { cause: err }));
+    }
+    pump();
+  };
+  worker.on("error", fail);
+  worker.on("exit", (code) => {
+    if (state.slots.includes(slot)) fail(new Error(`worker exited with code ${code}`));
+  });
+  return slot;
+}
+
+/** Stops the pool's workers (they are also unref'd when idle, so they never keep a process alive). */
+export async function closeExtractPool(): Promise<void> {
+  const state = poolState;
+  poolState = null;
+  if (!state) return;
+  for (const job of state.queue) job.reject(new Error("the extraction pool was closed"));
+  await Promise.all(state.slots.map((s) => s.worker.terminate()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// pdftotext (Poppler)
+
+const PDFTOTEXT_TIMEOUT_MS = 120_000;
+
+async function extractWithPdftotext(pdf: Uint8Array): Promise<ExtractedPage[]> {
+  const exe = findPdftotext();
+  if (!exe) throw new Error("pdftotext is not installed");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "folio-pdftotext-"));
+  const file = path.join(dir, "chunk.pdf");
+  try {
+    fs.writeFileSync(file, pdf);
+    const { code, stdout, stderr } = await run(exe, ["-bbox-layout", "-enc", "UTF-8", file, "-"]);
+    if (code !== 0) {
+      if (/password|encrypt/i.test(stderr)) throw new PdfExtractError("PDF_ENCRYPTED", "This PDF is encrypted or password-protected.");
+      throw new PdfExtractError("PDF_UNREADABLE", `This PDF cannot be read: pdftotext exited with code ${code}${stderr.trim() ? ` (${stderr.trim().split("\n").slice(-1)[0].slice(0, 200)})` : ""}`);
+    }
+    return parseBboxLayout(stdout);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill("SIGKILL"), PDFTOTEXT_TIMEOUT_MS);
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    let errBytes = 0;
+    child.stderr.on("data", (b: Buffer) => {
+      // Poppler may print a line per syntax error of a damaged PDF: keep the first 16 kB.
+      if (errBytes < 16_384) err.push(b);
+      errBytes += b.length;
+    });
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+    });
+  });
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+function unescapeXml(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+    if (e[0] === "#") return String.fromCodePoint(e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    return ENTITIES[e.toLowerCase()] ?? m;
+  });
+}
+
+/** Height of a word box over the font size, for Poppler's boxes (ascent + descent of the font). */
+const BOX_PER_SIZE = 0.9;
+
+/** Parses `pdftotext -bbox-layout` output: Poppler's lines (in its reading order) of words with boxes. */
+export function parseBboxLayout(html: string): ExtractedPage[] {
+  const pages: ExtractedPage[] = [];
+  const pageRe = /<page width="([\d.]+)" height="([\d.]+)">([\s\S]*?)<\/page>|<page width="([\d.]+)" height="([\d.]+)"\s*\/>/g;
+  const flowRe = /<flow>([\s\S]*?)<\/flow>/g;
+  const lineRe = /<line [^>]*>([\s\S]*?)<\/line>/g;
+  const wordRe = /<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([\s\S]*?)<\/word>/g;
+  for (const pm of html.matchAll(pageRe)) {
+    const width = Number(pm[1] ?? pm[4]);
+    const height = Number(pm[2] ?? pm[5]);
+    const lines: ExtractedLine[] = [];
+    const flows: ExtractedLine[][] = [];
+    for (const fm of (pm[3] ?? "").matchAll(flowRe)) {
+    const flowLines: ExtractedLine[] = [];
+    flows.push(flowLines);
+    for (const lm of fm[1].matchAll(lineRe)) {
+      const items: Item[] = [];
+      for (const wm of lm[1].matchAll(wordRe)) {
+        const [x0, y0, x1, y1] = [Number(wm[1]), Number(wm[2]), Number(wm[3]), Number(wm[4])];
+        const h = Math.max(0.1, y1 - y0);
+        const str = unescapeXml(wm[5]);
+        if (!str.trim()) continue;
+        // Baseline in PDF space (upwards): the box bottom less the descent (about a quarter of the box).
+        items.push({ str, x: x0, y: height - y1 + 0.24 * h, width: Math.max(0, x1 - x0), fontSize: h / BOX_PER_SIZE });
+      }
+      if (!items.length) continue;
+      const line = toLine(items);
+      if (line.text) flowLines.push(line);
+    }
+    }
+    // Flows side by side (no horizontal overlap with another flow that shares their height) are columns.
+    const extent = flows.map((f) => ({ left: Math.min(...f.map((l) => l.x)), right: Math.max(...f.map((l) => l.x + l.width)), top: Math.max(...f.map((l) => l.y)), bottom: Math.min(...f.map((l) => l.y)) }));
+    flows.forEach((f, i) => {
+      const e = extent[i];
+      const beside = extent.some((o, j) => j !== i && (o.left >= e.right || o.right <= e.left) && o.top >= e.bottom && o.bottom <= e.top);
+      if (beside && f.length > 1) for (const l of f) l.column = { left: e.left, right: e.right };
+      lines.push(...f);
+    });
+    pages.push({ page: pages.length + 1, lines, width, height });
+  }
+  return pages;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines and columns
+
 /**
- * Groups text items into lines by baseline (with a tolerance of about half a font size),
- * orders lines top to bottom and items left to right, and joins items with a space when there
- * is a visual gap between them.
+ * Groups text items into lines in reading order. Columns are found first (a vertical strip that
+ * almost no line crosses, with text on both sides); within a page band between lines that span
+ * the columns (headers, titles, page numbers), the left column is read before the right one.
  */
 export function groupLines(items: Item[]): ExtractedLine[] {
+  return layoutLines(mergeDropCaps(items), 0);
+}
+
+/**
+ * Drop caps: a letter (maybe after an opening quote) at least 2.2 times the size of the text,
+ * with text lines of ordinary size just to its right, is the first letter of the topmost of those
+ * lines ("L" + "e lendemain" → "Le lendemain"). A one-letter word that cannot start a longer
+ * word ("À") keeps a space after it.
+ */
+export function mergeDropCaps(items: Item[]): Item[] {
+  if (items.length < 3) return items;
+  const sizes = items.map((it) => it.fontSize).sort((a, b) => a - b);
+  const body = sizes[Math.floor(sizes.length / 2)];
+  let out = items;
+  for (const cap of items) {
+    if (cap.fontSize < 2.2 * body || !/^[«“"‘(]?\p{Lu}$/u.test(cap.str.trim())) continue;
+    const capRight = cap.x + cap.width;
+    // Lines beside it: ordinary size, starting just right of it, within its height.
+    const beside = out.filter(
+      (it) => it !== cap && it.fontSize < 0.7 * cap.fontSize && it.x >= capRight - 0.5 && it.x <= capRight + 1.5 * it.fontSize && it.y >= cap.y - 0.3 * it.fontSize && it.y <= cap.y + 0.9 * cap.fontSize,
+    );
+    if (!beside.length) continue;
+    const topY = Math.max(...beside.map((it) => it.y));
+    const first = beside.filter((it) => Math.abs(it.y - topY) < 0.3 * it.fontSize).sort((a, b) => a.x - b.x)[0];
+    const letter = cap.str.trim();
+    const sep = /^[ÀÂÔÔ]$/u.test(letter.slice(-1)) || /^[\s\u00a0]/.test(first.str) ? " " : "";
+    const bottom = Math.min(...beside.map((it) => it.y));
+    const merged: Item = { str: letter + sep + first.str.replace(/^\s+/, ""), x: cap.x, y: first.y, width: first.x + first.width - cap.x, fontSize: first.fontSize, dropCap: { right: first.x, bottom } };
+    out = out.filter((it) => it !== cap && it !== first);
+    out.push(merged);
+  }
+  return out;
+}
+
+function layoutLines(items: Item[], depth: number): ExtractedLine[] {
+  const gutter = depth < 2 ? findGutter(items) : null;
+  if (!gutter) return rowsOf(items).map(toLine).filter((l) => l.text !== "");
+  const [g0, g1] = gutter;
+  const left: Item[] = [];
+  const right: Item[] = [];
+  const spanning: Item[] = [];
+  for (const it of items) {
+    if (it.x + it.width <= g0 + 0.5) left.push(it);
+    else if (it.x >= g1 - 0.5) right.push(it);
+    else spanning.push(it);
+  }
+  const across = rowsOf(spanning).map(toLine).filter((l) => l.text !== "");
+  const l = inColumn(layoutLines(left, depth + 1), left);
+  const r = inColumn(layoutLines(right, depth + 1), right);
+  // Bands between spanning lines (top to bottom): left column, then right column, then the spanning line.
+  const out: ExtractedLine[] = [];
+  let upper = Infinity;
+  for (const bound of [...across, null]) {
+    const lower = bound ? bound.y : -Infinity;
+    const inBand = (x: ExtractedLine) => x.y < upper && x.y >= lower;
+    out.push(...l.filter(inBand), ...r.filter(inBand));
+    if (bound) out.push(bound);
+    upper = lower;
+  }
+  return out;
+}
+
+/** Marks lines with the extent of their column (unless a narrower column was found inside it). */
+function inColumn(lines: ExtractedLine[], items: Item[]): ExtractedLine[] {
+  let left = Infinity;
+  let right = -Infinity;
+  for (const it of items) {
+    left = Math.min(left, it.x);
+    right = Math.max(right, it.x + it.width);
+  }
+  for (const line of lines) line.column ??= { left, right };
+  return lines;
+}
+
+/**
+ * A column gutter: the widest vertical strip, in the middle half of the text, at least about a
+ * font size wide, crossed by at most a tenth of the rows (headers and titles may cross it), with
+ * a good share of rows having text on each side and left-column lines reaching up to it.
+ */
+function findGutter(items: Item[]): [number, number] | null {
+  if (items.length < 12) return null;
+  const rows = rowsOf(items);
+  if (rows.length < 6) return null;
+  let minX = Infinity;
+  let maxX = -Infinity;
+  const sizes: number[] = [];
+  for (const it of items) {
+    minX = Math.min(minX, it.x);
+    maxX = Math.max(maxX, it.x + it.width);
+    sizes.push(it.fontSize);
+  }
+  const span = maxX - minX;
+  if (!(span > 40) || span > 20000) return null;
+  sizes.sort((a, b) => a - b);
+  const fs = sizes[Math.floor(sizes.length / 2)];
+  // Rows covering each 1-unit bin (difference array over the rows' item intervals).
+  const n = Math.ceil(span) + 2;
+  const diff = new Int32Array(n + 1);
+  for (const row of rows) {
+    const covered = new Set<number>();
+    for (const it of row) {
+      const a = Math.max(0, Math.floor(it.x - minX));
+      const b = Math.min(n, Math.ceil(it.x + it.width - minX));
+      for (let x = a; x < b; x++) covered.add(x);
+    }
+    for (const x of covered) {
+      diff[x]++;
+      diff[x + 1]--;
+    }
+  }
+  const limit = Math.max(1, Math.floor(0.1 * rows.length));
+  const minWidth = Math.max(0.9 * fs, 6);
+  let best: [number, number] | null = null;
+  let run = -1;
+  let cov = 0;
+  for (let x = 0; x <= n; x++) {
+    cov += x < n ? diff[x] : 0;
+    const low = x < n && cov <= limit;
+    if (low && run < 0) run = x;
+    if (!low && run >= 0) {
+      const a = minX + run;
+      const b = minX + x;
+      const mid = (a + b) / 2;
+      if (b - a >= minWidth && mid > minX + 0.25 * span && mid < maxX - 0.25 * span && (!best || b - a > best[1] - best[0])) best = [a, b];
+      run = -1;
+    }
+  }
+  if (!best) return null;
+  const [g0, g1] = best;
+  let leftRows = 0;
+  let rightRows = 0;
+  let reaching = 0;
+  for (const row of rows) {
+    const l = row.filter((it) => it.x + it.width <= g0 + 0.5);
+    if (l.length) leftRows++;
+    if (row.some((it) => it.x >= g1 - 0.5)) rightRows++;
+    if (l.some((it) => it.x + it.width >= g0 - 3 * fs)) reaching++;
+  }
+  const need = Math.max(3, 0.3 * rows.length);
+  return leftRows >= need && rightRows >= need && reaching >= 3 ? best : null;
+}
+
+/**
+ * Groups items into rows by baseline (with a tolerance of about half a font size), top to bottom;
+ * toLine orders each row's items left to right.
+ */
+function rowsOf(items: Item[]): Item[][] {
   const sorted = [...items].sort((p, q) => q.y - p.y || p.x - q.x);
   const groups: Item[][] = [];
   let current: Item[] = [];
@@ -139,7 +638,7 @@ export function groupLines(items: Item[]): ExtractedLine[] {
     lineSize = it.fontSize;
   }
   if (current.length) groups.push(current);
-  return groups.map(toLine).filter((l) => l.text !== "");
+  return groups;
 }
 
 function toLine(group: Item[]): ExtractedLine {
@@ -184,5 +683,8 @@ function toLine(group: Item[]): ExtractedLine {
     }
   }
   const x = parts[0].x;
-  return { text: text.replace(/\s+/g, (m) => (/^[\u00a0\u202f]+$/.test(m) ? m : " ")).trim(), y: main.y, x, fontSize, width: Math.max(0, right - x) };
+  const line: ExtractedLine = { text: text.replace(/\s+/g, (m) => (/^[\u00a0\u202f]+$/.test(m) ? m : " ")).trim(), y: main.y, x, fontSize, width: Math.max(0, right - x) };
+  const cap = parts.find((it) => it.dropCap)?.dropCap;
+  if (cap) line.dropCap = cap;
+  return line;
 }

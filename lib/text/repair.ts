@@ -12,7 +12,17 @@
  */
 import { endsWithAbbreviation, isHeading } from "./segment";
 
-export type LineInput = { text: string; y: number; x: number; fontSize: number; width?: number };
+export type LineInput = {
+  text: string;
+  y: number;
+  x: number;
+  fontSize: number;
+  width?: number;
+  /** On a page with columns: the ends of the line's column (indents and short lines are measured in it). */
+  column?: { left: number; right: number };
+  /** The line starts with a drop cap; the lines beside the cap (down to `bottom`, starting near `right`) continue its paragraph. */
+  dropCap?: { right: number; bottom: number };
+};
 export type PageInput = { page: number; lines: LineInput[]; width?: number; height?: number };
 export type RepairOptions = { language?: string };
 
@@ -46,6 +56,8 @@ export type RepairResult = { pages: RepairedPage[]; paragraphs: Paragraph[] };
 
 const LIGATURES: Record<string, string> = { "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st" };
 export const NBSP = "\u00a0";
+/** Narrow no-break space (French "espace fine insécable"). */
+export const NNBSP = "\u202f";
 
 function isFrench(language?: string): boolean {
   return (language ?? "").toLowerCase().split(/[-_]/)[0] === "fr";
@@ -53,18 +65,22 @@ function isFrench(language?: string): boolean {
 
 /**
  * Ligatures → letters (œ and æ are letters and stay), NFC, no zero-width or control characters,
- * one space between words. U+202F, U+2007 and runs containing a no-break space become U+00A0; in
- * French a space before ; : ! ? » or after « becomes U+00A0.
+ * one space between words. U+2007 becomes U+00A0; U+202F (narrow no-break space) is kept; a run of
+ * spaces containing a no-break space becomes that one no-break space. In French a thin space
+ * (U+2009, U+200A) before ; : ! ? » or after « becomes U+202F, and an ordinary space there U+00A0.
  */
 export function normalizeText(s: string, language?: string): string {
   let t = s.replace(/[\ufb00-\ufb06]/g, (c) => LIGATURES[c] ?? c).normalize("NFC");
   t = t.replace(/[\u200b-\u200d\u2060\ufeff]/g, "").replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, "");
   t = t.replace(/\u00ad(?!\s*$)/g, ""); // soft hyphens inside a line are invisible
   t = t.replace(/[\u2010\u2011]/g, "-");
+  // French: a thin or hair space next to ; : ! ? « » is typography, kept as a narrow no-break space.
+  if (isFrench(language)) t = t.replace(/[\u2009\u200a]+(?=[;:!?»])/g, NNBSP).replace(/(?<=«)[\u2009\u200a]+/g, NNBSP);
   t = t.replace(/[\t\n\v\f\r \u0085\u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f\u3000]+/g, " ");
-  t = t.replace(/[\u202f\u2007]/g, NBSP).replace(/ *\u00a0[ \u00a0]*/g, NBSP);
+  // A run of spaces with a no-break one is that no-break space (narrow if it has a narrow one).
+  t = t.replace(/\u2007/g, NBSP).replace(/ *[\u00a0\u202f][ \u00a0\u202f]*/g, (m) => (m.includes(NNBSP) ? NNBSP : NBSP));
   if (isFrench(language)) t = t.replace(/(?<=\S) (?=[;:!?»])/g, NBSP).replace(/« /g, "«" + NBSP);
-  return t.replace(/^[\s\u00a0]+|[\s\u00a0]+$/g, "");
+  return t.replace(/^[\s\u00a0\u202f]+|[\s\u00a0\u202f]+$/g, "");
 }
 
 /** The space to put between two joined pieces of text. */
@@ -226,7 +242,7 @@ function runningKey(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // The chunk
 
-type Line = { text: string; y: number; x: number; fontSize: number; width: number; page: number; index: number };
+type Line = { text: string; y: number; x: number; fontSize: number; width: number; page: number; index: number; column?: { left: number; right: number }; dropCap?: { right: number; bottom: number } };
 type Metrics = { left: number; right: number; hasWidth: boolean };
 
 const TERMINAL_END = /[.!?…](?:[\u00a0\u202f ]*[»”’"')\]])*$/;
@@ -268,7 +284,7 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
   const language = opts.language;
   const byPage: Line[][] = pages.map((p, pi) =>
     p.lines
-      .map((l, index) => ({ text: normalizeText(l.text, language), y: l.y, x: l.x, fontSize: l.fontSize > 0 ? l.fontSize : 10, width: l.width ?? 0, page: pi, index }))
+      .map((l, index) => ({ text: normalizeText(l.text, language), y: l.y, x: l.x, fontSize: l.fontSize > 0 ? l.fontSize : 10, width: l.width ?? 0, page: pi, index, column: l.column, dropCap: l.dropCap }))
       .filter((l) => l.text !== ""),
   );
   const noText = byPage.map((ls) => ls.length === 0);
@@ -328,6 +344,9 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
   const isRunning = (ls: Line[], i: number, zone: "top" | "bottom"): boolean => {
     const l = ls[i];
     if (runningKey(l.text).length < 3) return false;
+    // A sentence (several words ending with sentence punctuation) is text, not a running title:
+    // e.g. the same footnote on two pages.
+    if (TERMINAL_END.test(l.text) && l.text.split(/\s+/).length >= 6) return false;
     const count = (zone === "top" ? topSeen : bottomSeen).get(zoneKey(l))?.size ?? 0;
     const neighbour = zone === "top" ? ls[i + 1] : ls[i - 1];
     const isolated = !neighbour || Math.abs(l.y - neighbour.y) > 1.5 * leading;
@@ -389,21 +408,23 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
 
   // --- Classify and join.
   const vocab = buildVocabulary(body.flat().map((l) => l.text));
-  const indentOf = (l: Line) => l.x - metrics[l.page].left;
+  // A line in a column is measured against its column, other lines against the page's text block.
+  const boxOf = (l: Line): Metrics => (l.column ? { left: l.column.left, right: l.column.right, hasWidth: l.column.right > l.column.left } : metrics[l.page]);
+  const indentOf = (l: Line) => l.x - boxOf(l).left;
   const isCentered = (l: Line) => {
-    const m = metrics[l.page];
+    const m = boxOf(l);
     if (!m.hasWidth || l.width <= 0) return false;
     const lgap = l.x - m.left;
     const rgap = m.right - (l.x + l.width);
     return lgap > 2 * bodySize && rgap > 2 * bodySize && Math.abs(lgap - rgap) < Math.max(2 * bodySize, 0.1 * (m.right - m.left));
   };
   const isShort = (l: Line) => {
-    const m = metrics[l.page];
+    const m = boxOf(l);
     return m.hasWidth && l.x + l.width < m.right - Math.max(0.2 * (m.right - m.left), 5 * bodySize);
   };
   // An all-caps line is a title when it stands alone (a first line in small caps is not).
   const isAllCapsTitle = (l: Line) =>
-    /\p{Lu}.*\p{Lu}/u.test(l.text) && !/\p{Ll}/u.test(l.text) && l.text.split(/\s+/).length <= 8 && !/[,;:-]$/.test(l.text) && (isShort(l) || !metrics[l.page].hasWidth);
+    /\p{Lu}.*\p{Lu}/u.test(l.text) && !/\p{Ll}/u.test(l.text) && l.text.split(/\s+/).length <= 8 && !/[,;:-]$/.test(l.text) && (isShort(l) || !boxOf(l).hasWidth);
   const isTitle = (l: Line) => /[\p{L}\p{N}]/u.test(l.text) && (l.fontSize > 1.15 * bodySize || isHeading(l.text) || isCentered(l) || isAllCapsTitle(l));
   const em = 0.6 * bodySize;
 
@@ -414,11 +435,16 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
   let prevFirst = false; // prev is the first line of its paragraph
   let prevTitle = false;
   let hanging = false; // the paragraph is a list item (its next lines may hang under the bullet)
+  let capZone: { page: number; right: number; bottom: number } | null = null; // lines beside a drop cap
   const flat = body.flatMap((ls) => ls.filter((l) => !notes.has(l)));
   for (let i = 0; i < flat.length; i++) {
     const l = flat[i];
     const next = flat[i + 1];
-    const title = isTitle(l);
+    const besideCap = !!capZone && capZone.page === l.page && l.y >= capZone.bottom - 0.3 * l.fontSize && Math.abs(l.x - capZone.right) <= em;
+    let title = !besideCap && isTitle(l);
+    // "… vers 11 h" + "30." : a bare number ending a sentence continues the paragraph, it is no chapter number.
+    if (title && prev && !prevTitle && /^(?:\d{1,4}|[IVXLCDM]{1,7})[.,;:!?]?$/.test(l.text) && sameSize(l) && !isCentered(l) && !TERMINAL_END.test(prev.text) && !/:$/.test(prev.text))
+      title = false;
     let brk = true;
     if (prev && para) {
       brk = false;
@@ -431,6 +457,7 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
       else if (Math.abs(a.fontSize - l.fontSize) > 0.15 * bodySize) brk = true;
       else if ((/^[—–]/.test(l.text) || /^-\s/.test(l.text)) && (TERMINAL_END.test(a.text) || /:$/.test(a.text))) brk = true; // dialogue line
       else if (BULLET.test(l.text)) brk = true;
+      else if (besideCap) brk = false; // beside a drop cap
       else if (hanging) brk = (isShort(a) && TERMINAL_END.test(a.text)) || (!BULLET.test(a.text) && indentOf(l) < indentOf(a) - em); // list item
       else if (indentOf(l) > em && indentOf(l) > indentOf(a) + em) brk = true;
       else if (
@@ -459,6 +486,8 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
       else para.parts.push({ pageIndex: l.page, text: r.right, sep: r.sep });
       prevFirst = false;
     }
+    if (l.dropCap) capZone = { page: l.page, ...l.dropCap };
+    else if (capZone && (capZone.page !== l.page || l.y < capZone.bottom - 0.3 * l.fontSize)) capZone = null;
     prev = l;
     prevTitle = title;
     // Footnotes of this page wait until the paragraph running across the page break ends.

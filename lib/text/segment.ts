@@ -28,6 +28,7 @@ const SPACE = "\\s\\u00a0\\u202f";
 const ALWAYS = new Set([
   // French
   "M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Mgr", "Mgrs", "Dr", "Drs", "Pr", "St", "Ste", "Sts", "Stes", "cf", "Cf", "ibid", "Ibid", "vs",
+  "av", "bd", "boul", "fg", "Me", "Mes", "Vve", "Cie",
   // English
   "Mr", "Mrs", "Ms", "Messrs", "Mmes", "Jr", "Sr", "Prof", "Rev", "Hon", "Capt", "Col", "Gen", "Lt", "Sgt", "Mt", "Gov", "Sen", "Rep", "Fr", "Bros", "viz", "Viz", "ca",
   // Common abbreviated first names (initials of more than one letter)
@@ -66,7 +67,8 @@ const DASH_START = new RegExp(`^[${DASHES}]`);
 const CLOSE_ONE = `(?:[»›”)\\]]|["'’](?=[${SPACE}]|$|[,.;:!?]))`;
 /** Closing quotes/brackets (a straight quote only when followed by a space or punctuation). */
 const LEADING_CLOSERS = new RegExp(`^[${SPACE}]*${CLOSE_ONE}(?:[${SPACE}]*${CLOSE_ONE})*`);
-const C = `[${CLOSERS}]*`;
+/** Closing quotes/brackets, each maybe after a (no-break) space: "…\u00a0»". */
+const C = `(?:[${SPACE}]*[${CLOSERS}])*`;
 const S = `[${SPACE}]+`;
 /** "… Puis", "... Elle" (and before an opening quote or a dialogue dash). */
 const ELLIPSIS_CUT = new RegExp(`(?:…|\\.\\.\\.)${C}${S}(?=[«“"‘„(]?[${SPACE}]*\\p{Lu}|[${DASHES}]${S}\\p{Lu})`, "gu");
@@ -79,7 +81,7 @@ const NUMBER_WORDS =
   "premier|première|premiere|second|seconde|deuxième|troisième|quatrième|cinquième|sixième|septième|huitième|neuvième|dixième|dernier|dernière|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|" +
   "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|\\p{L}+ième|\\p{L}+th";
 const NUMBERED_HEADING = new RegExp(
-  `^(?:chapitre|chapter|livre|book|partie|part|tome|volume|acte|act|scène|scene|section)\\s+(?:[IVXLCDM]+|\\d+|${NUMBER_WORDS})(?![\\p{L}\\p{N}])(?:[.:]?$|\\s*[.:—–-]\\s*.*$)`,
+  `^(?:(?:chapitre|chapter|livre|book|partie|part|tome|volume|acte|act|scène|scene|section)\\s+(?:[IVXLCDM]+|\\d+(?:er|re|e|ème|st|nd|rd|th)?|${NUMBER_WORDS})|(?:${NUMBER_WORDS})\\s+(?:partie|livre|époque|part|book))(?![\\p{L}\\p{N}])(?:[.:]?$|\\s*[.:—–-]\\s*.*$)`,
   "iu",
 );
 const SINGLE_HEADING = /^(?:prologue|épilogue|epilogue|préface|preface|avant-propos|introduction|conclusion|postface|interlude|appendice|appendix|foreword|afterword)\.?$/i;

@@ -1,9 +1,12 @@
 import { PDFDocument, PageSizes, StandardFonts, type PDFFont } from "pdf-lib";
 import { describe, expect, it } from "vitest";
-import { localProcessor } from "@/lib/processors/local";
+import { findPdftotext } from "@/lib/pdf/extract";
+import { createLocalProcessor, localProcessor } from "@/lib/processors/local";
 import type { ChunkResult, OutputSentence, ProcessorOptions } from "@/lib/processors/types";
 import { countWords, wordsOf } from "@/lib/text/word-limit";
 import { makeNovel, type NovelSentence } from "@/tests/fixtures/pdfs";
+import { LAYOUT_NAMES, makeLayout } from "@/tests/fixtures/layouts";
+import { scoreSentences } from "@/scripts/lib/quality/score";
 
 const NB = "\u00a0";
 const opts = (o: Partial<ProcessorOptions> = {}): ProcessorOptions => ({ language: "fr", sentenceWordLimit: null, firstPage: 1, overlapPages: 0, ...o });
@@ -254,7 +257,7 @@ describe("localProcessor", () => {
       [125, true],
     ]);
     expect(result.pages[4].chars).toBe(0);
-    expect(result.warnings).toEqual(["page 125 has no text layer"]);
+    expect(result.warnings).toEqual(["NO_TEXT_LAYER: page 125 has no text layer"]);
   });
 
   it("handles hand-set English pages: abbreviations, initials, quotes, top page numbers", async () => {
@@ -296,7 +299,7 @@ describe("localProcessor", () => {
       { page: 6, chars: 0, noTextLayer: true },
     ]);
     expect(result.warnings).toHaveLength(1);
-    expect(result.warnings[0]).toMatch(/no page .* text layer.*5-6/);
+    expect(result.warnings[0]).toMatch(/^NO_TEXT_LAYER: no page .* text layer.*5-6/);
   });
 
   it("rejects bad options", async () => {
@@ -315,5 +318,39 @@ describe("localProcessor", () => {
       runs.push(`${(performance.now() - t0).toFixed(0)} ms (extract ${r.stats.extractMs}, segment ${r.stats.segmentMs})`);
     }
     console.log(`[local timing, 15 pages, ${novel.sentences.length} sentences] ${runs.join("; ")}`);
+  });
+});
+
+describe("localProcessor on the ground-truth layouts (tests/fixtures/layouts.ts)", () => {
+  it.each(LAYOUT_NAMES)("%s: boundaries F1 >= 0.97, no word lost or invented, every piece within a limit of 12", async (name) => {
+    const layout = await makeLayout(name);
+    const o = opts({ language: layout.language });
+    const full = await localProcessor.process(layout.bytes, o);
+    const score = scoreSentences(layout.sentences, full.sentences);
+    expect(score.boundaryF1).toBeGreaterThanOrEqual(0.97);
+    expect(score.exactRate).toBeGreaterThanOrEqual(0.95);
+    expect(score.examples.lost).toEqual([]);
+    expect(score.examples.invented).toEqual([]);
+    expect(score.orderErrors).toBe(0);
+    const limited = await localProcessor.process(layout.bytes, { ...o, sentenceWordLimit: 12 });
+    for (const s of limited.sentences) expect(countWords(s.text)).toBeLessThanOrEqual(12);
+    expect(limited.sentences.flatMap((s) => wordsOf(s.text))).toEqual(full.sentences.flatMap((s) => wordsOf(s.text)));
+    expect(full.warnings).toEqual([]);
+  });
+});
+
+describe("createLocalProcessor", () => {
+  it("names a non-default extractor in its version (part of the cache key)", () => {
+    expect(createLocalProcessor({ extractor: "pdfjs" }).version).toBe(localProcessor.version);
+    if (findPdftotext()) expect(createLocalProcessor({ extractor: "pdftotext" }).version).toBe(`${localProcessor.version}+pdftotext`);
+    else expect(createLocalProcessor({ extractor: "pdftotext" }).version).toBe(localProcessor.version);
+  });
+
+  it.skipIf(!findPdftotext())("recovers a 15-page chunk's sentences with the pdftotext extractor too", async () => {
+    const novel = await makeNovel({ pages: 15, seed: 4, language: "fr" });
+    const result = await createLocalProcessor({ extractor: "pdftotext" }).process(novel.bytes, opts());
+    const a = align(novel.sentences, result.sentences);
+    expect(a.missing).toEqual([]);
+    expect(a.wrongPage).toBe(0);
   });
 });

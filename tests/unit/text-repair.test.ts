@@ -59,7 +59,9 @@ describe("normalizeText", () => {
     ["œ and æ stay", "cœur et Lætitia", "fr", "cœur et Lætitia"],
     ["NFC", "e\u0301te\u0301", "fr", "été"],
     ["French: space before ! ? ; : »", "« Viens ! » Quoi ? Oui ; non : peut-être", "fr", `«${NB}Viens${NB}!${NB}» Quoi${NB}? Oui${NB}; non${NB}: peut-être`],
-    ["narrow no-break space becomes U+00A0", "Viens\u202f! «\u202fOui\u202f»", "fr", `Viens${NB}! «${NB}Oui${NB}»`],
+    ["narrow no-break space is kept", "Viens\u202f! «\u202fOui\u202f»", "fr", "Viens\u202f! «\u202fOui\u202f»"],
+    ["French: thin space before ! and inside « » becomes a narrow no-break space", "Viens\u2009! «\u2009Oui\u2009»", "fr", "Viens\u202f! «\u202fOui\u202f»"],
+    ["a run of spaces around a no-break space is that space", "a \u00a0 b", "en", `a${NB}b`],
     ["English keeps regular spaces", "Come here !", "en", "Come here !"],
     ["no space is not invented", "Viens! Quoi?", "fr", "Viens! Quoi?"],
     ["whitespace runs", "a \t  b\u2003c", "fr", "a b c"],
@@ -267,5 +269,60 @@ describe("repairPages", () => {
     const { paragraphs } = repairChunk([p1, p2], { language: "fr" });
     const text = paragraphStream(paragraphs).text;
     expect(text).toContain("Le roi entra dans la salle du trône et salua la foule.\n1. Le trône date de 1650.\n");
+  });
+
+  it("measures indents inside each column: the right column's lines are not indented paragraphs", () => {
+    // Two columns, 150 wide, gutter at 198-218; a paragraph runs from the left column into the right one.
+    const col = (x: number) => ({ left: x, right: x + 150 });
+    const line = (t: string, x: number, y: number, colX: number, w = 150): LineInput => ({ text: t, x, y, fontSize: 10, width: w, column: col(colX) });
+    const lines: LineInput[] = [];
+    for (let i = 0; i < 8; i++) lines.push(line(i === 0 ? "Le premier paragraphe commence" : `suite ${i} du texte`, i === 0 ? 60 : 48, 500 - 12 * i, 48, i === 0 ? 138 : 150));
+    lines.push(line("Madeleine se", 48, 500 - 12 * 8, 48));
+    lines.push(line("tut longtemps et la nuit tomba.", 218, 500, 218, 120));
+    lines.push(line("Un autre paragraphe commence ici", 230, 488, 218, 138));
+    for (let i = 0; i < 6; i++) lines.push(line(`autre ${i}`, 218, 476 - 12 * i, 218));
+    const [p] = repairPages([{ page: 1, lines }], { language: "fr" });
+    expect(p.paragraphs).toHaveLength(2);
+    expect(p.paragraphs[0]).toMatch(/Madeleine se tut longtemps et la nuit tomba\.$/);
+    expect(p.paragraphs[1]).toMatch(/^Un autre paragraphe commence ici autre 0/);
+  });
+
+  it("does not take a paragraph's last line made of a number for a chapter number (French and English)", () => {
+    for (const [a, b] of [
+      ["Le Dr Aubert arriva le 12 avril 1859, vers 11 h", "30."],
+      ["The coach left the inn on the 3rd of May, 1859, at a quarter past", "9."],
+    ]) {
+      const page = mkPage(1, [...filler(6, "a"), { t: a }, { t: b, full: false }, ...filler(4, "b")]);
+      const [p] = repairPages([page], { language: "fr" });
+      expect(p.paragraphs.some((x) => x.endsWith(`${a} ${b}`))).toBe(true);
+    }
+  });
+
+  it("does not drop a footnote that repeats on two pages as a running footer", () => {
+    const note = "1. Voir la lettre du 3 mars, p. 212 de l’édition originale.";
+    const pages = [1, 2, 3].map((n) => {
+      const p = mkPage(n, filler(8, `p${n}`));
+      p.lines.push({ text: note, y: 60, x: 48, fontSize: 8, width: 250 });
+      return p;
+    });
+    const out = repairPages(pages, { language: "fr" });
+    for (const p of out) {
+      expect(p.removed).toEqual([]);
+      expect(p.paragraphs).toContain(note);
+    }
+  });
+
+  it("reads the lines beside a drop cap as the first lines of its paragraph", () => {
+    // "L" drop cap merged into the first line by the extractor: the two lines beside it start at 80.
+    const lines: LineInput[] = [
+      { text: "CHAPITRE II", x: 150, y: 520, fontSize: 16, width: 90 },
+      { text: "Le lendemain, Jeanne ouvrit la fenêtre et", x: 48, y: 480, fontSize: 10.5, width: 324, dropCap: { right: 80, bottom: 466 } },
+      { text: "regarda le jardin.", x: 80, y: 466, fontSize: 10.5, width: 120 },
+      { text: "Elle referma la fenêtre sans bruit et sortit dans la rue", x: 62, y: 452, fontSize: 10.5, width: 310 },
+      ...filler(6, "f").map((s, i) => ({ text: typeof s === "string" ? s : s.t, x: 48, y: 438 - 14 * i, fontSize: 10.5, width: 324 })),
+    ];
+    const [p] = repairPages([{ page: 1, lines }], { language: "fr" });
+    expect(p.paragraphs.slice(0, 2)).toEqual(["CHAPITRE II", "Le lendemain, Jeanne ouvrit la fenêtre et regarda le jardin."]);
+    expect(p.paragraphs[2]).toMatch(/^Elle referma la fenêtre/);
   });
 });
