@@ -4,6 +4,8 @@ export function defaultEnv(base) {
   env.PORT = env.PORT || "3000";
   env.HOST = env.HOST || "0.0.0.0";
   env.NEXTAUTH_URL = env.NEXTAUTH_URL || `http://localhost:${env.PORT}`;
+  // V8 collects the app's garbage late unless told its budget; this keeps the server small.
+  env.FOLIO_APP_HEAP_MB = env.FOLIO_APP_HEAP_MB || "320";
   // No Inngest configured: run the bundled Inngest-compatible runner beside the app (or use
   // `inngest dev` in `npm run dev` when its binary is installed).
   env.FOLIO_BUNDLED_RUNNER = usesBundledRunner(env) ? "1" : "0";

@@ -33,7 +33,8 @@ function start(name, cmd, args) {
   return child;
 }
 
-start("next", next, ["start", "-p", env.PORT, "-H", env.HOST]);
+const nextCli = path.join(root, "node_modules", "next", "dist", "bin", "next");
+start("next", process.execPath, [`--max-old-space-size=${env.FOLIO_APP_HEAP_MB}`, nextCli, "start", "-p", env.PORT, "-H", env.HOST]);
 if (env.FOLIO_BUNDLED_RUNNER === "1") {
   start("runner", process.execPath, ["--import", "tsx", path.join("runner", "main.ts")]);
   console.log(`Bundled Inngest runner at ${env.INNGEST_BASE_URL} (runs: ${env.INNGEST_BASE_URL}/)`);

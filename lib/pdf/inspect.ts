@@ -55,7 +55,7 @@ export async function inspectPdf(filePath: string): Promise<PdfInspection> {
     if (/\/Encrypt\s*(\d+\s+\d+\s+R|<<)/.test(trailer)) return fail("PDF_ENCRYPTED");
 
     const whole = await fh.readFile();
-    const pages = countPagesFast(whole.toString("latin1"));
+    const pages = countPagesFast(whole);
     if (pages !== null) return pages > 0 ? { ok: true, pageCount: pages, version } : fail("PDF_NO_PAGES");
     return await inspectWithPdfLib(whole, version);
   } finally {
@@ -63,15 +63,20 @@ export async function inspectPdf(filePath: string): Promise<PdfInspection> {
   }
 }
 
-/** Largest /Count among uncompressed /Type /Pages nodes (the root holds the total), or null. */
-export function countPagesFast(text: string): number | null {
-  const re = /\/Type\s*\/Pages\b/g;
+/**
+ * Largest /Count among uncompressed /Type /Pages nodes (the root holds the total), or null.
+ * Scans the bytes in place (no whole-file string), looking only at small windows.
+ */
+export function countPagesFast(bytes: Buffer): number | null {
   let best: number | null = null;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const start = text.lastIndexOf("<<", m.index);
-    const end = text.indexOf(">>", m.index);
-    const dict = text.slice(start >= 0 ? start : m.index, end >= 0 ? end : m.index + 512);
-    const count = /\/Count\s+(\d+)/.exec(dict);
+  for (let at = bytes.indexOf("/Type"); at >= 0; at = bytes.indexOf("/Type", at + 5)) {
+    const head = bytes.toString("latin1", at, Math.min(bytes.length, at + 32));
+    if (!/^\/Type\s*\/Pages(?![A-Za-z0-9])/.test(head)) continue;
+    const open = bytes.lastIndexOf("<<", at);
+    const start = open >= 0 && at - open < 4096 ? open : at;
+    const close = bytes.indexOf(">>", at);
+    const end = close >= 0 && close - at < 4096 ? close : Math.min(bytes.length, at + 4096);
+    const count = /\/Count\s+(\d+)/.exec(bytes.toString("latin1", start, end));
     if (count) best = Math.max(best ?? 0, Number(count[1]));
   }
   return best;

@@ -67,7 +67,10 @@ export class Stack {
   }
 
   async startApp(): Promise<void> {
-    this.app = this.spawnLogged("app", bin("next"), ["start", "-p", String(this.appPort), "-H", "127.0.0.1"]);
+    // Same heap budget as `npm start` (scripts/env.mjs).
+    const heap = `--max-old-space-size=${this.env.FOLIO_APP_HEAP_MB ?? "320"}`;
+    const nextCli = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+    this.app = this.spawnLogged("app", process.execPath, [heap, nextCli, "start", "-p", String(this.appPort), "-H", "127.0.0.1"]);
     await waitFor(`${this.baseUrl}/api/health`, this.app, "app");
   }
 
