@@ -1,7 +1,5 @@
 import { defineConfig } from "@playwright/test";
-
-const PORT = Number(process.env.FOLIO_E2E_PORT ?? 3210);
-const baseURL = `http://127.0.0.1:${PORT}`;
+import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE_URL as baseURL, FAKE_LLM_PORT, PORT } from "./e2e/env";
 
 /** End-to-end tests in Debian's Chromium against the real app started by `npm start`'s script. */
 export default defineConfig({
@@ -29,24 +27,46 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "rm -rf .e2e-data && node scripts/start.mjs",
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 240_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      PORT: String(PORT),
-      HOST: "127.0.0.1",
-      NEXTAUTH_URL: baseURL,
-      FOLIO_NEXT_DIST: ".next-test",
-      FOLIO_DATA_DIR: ".e2e-data",
-      FOLIO_EVENT_SEND_WAIT_MS: "300",
-      FOLIO_QUIET: "1",
-      FOLIO_RUNNER_PORT: String(PORT + 1),
-      FOLIO_RUNNER_DB: ".e2e-data/runner.db",
-      FOLIO_RUNNER_LOG_LEVEL: "warn",
+  webServer: [
+    {
+      command: `node --import tsx tests/fakes/fake-llm-main.ts --port ${FAKE_LLM_PORT}`,
+      url: `http://127.0.0.1:${FAKE_LLM_PORT}/v1/models`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
     },
-  },
+    {
+      command: "rm -rf .e2e-data && node scripts/start.mjs",
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 240_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        PORT: String(PORT),
+        HOST: "127.0.0.1",
+        NEXTAUTH_URL: baseURL,
+        // Another build dir can isolate a run from concurrent builds of .next-test.
+        FOLIO_NEXT_DIST: process.env.FOLIO_E2E_NEXT_DIST ?? ".next-test",
+        FOLIO_DATA_DIR: ".e2e-data",
+        FOLIO_EVENT_SEND_WAIT_MS: "300",
+        FOLIO_QUIET: "1",
+        FOLIO_RUNNER_PORT: String(PORT + 1),
+        FOLIO_RUNNER_DB: ".e2e-data/runner.db",
+        FOLIO_RUNNER_LOG_LEVEL: "warn",
+        // Retries of a failing chunk wait about 1 s instead of 15-45 s, and one automatic round.
+        FOLIO_RUNNER_BACKOFF_SCALE: "0.02",
+        FOLIO_MAX_RETRY_ROUNDS: "1",
+        // The LLM processor, answered by the fake server above.
+        FOLIO_LLM_PROVIDER: "openai",
+        FOLIO_LLM_BASE_URL: `http://127.0.0.1:${FAKE_LLM_PORT}/v1`,
+        FOLIO_LLM_MODEL: "fake-model",
+        // A seeded administrator (so the first sign-up of a test is an ordinary user).
+        FOLIO_ADMIN_EMAIL: ADMIN_EMAIL,
+        FOLIO_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        FOLIO_UPLOADS_PER_HOUR: "1000",
+      },
+    },
+  ],
 });

@@ -2,24 +2,23 @@
 
 import { errorMessage } from "./api";
 import { formatBytes, formatNumber } from "./format";
-import { ChunkCounts } from "./job/ChunkCounts";
-import { FailedChunks } from "./job/FailedChunks";
-import { JobActions } from "./job/JobActions";
 import { JobDetails } from "./job/JobDetails";
-import { JobProgressCard } from "./job/JobProgressCard";
-import { useJobPolling } from "./useJobPolling";
+import { JobExports } from "./job/JobExports";
+import { JobLive } from "./job/JobLive";
+import { useJobView } from "./job/useJobActions";
 import { useNow } from "./useNow";
 import { Alert } from "./ui/Alert";
 import { Button, ButtonLink } from "./ui/Button";
 import { Card } from "./ui/Card";
 import { Skeleton } from "./ui/Skeleton";
-import { StatusBadge, jobStatusLabel } from "./ui/StatusBadge";
+import { StatusBadge } from "./ui/StatusBadge";
 
 export type JobStatusViewProps = { jobId: string };
 
-/** Live view of one job: status, progress, chunk counts, details and actions. */
+/** Live view of one job (the same content as JobProgressDialog, inline), with its details and exports. */
 export function JobStatusView({ jobId }: JobStatusViewProps) {
-  const { job, chunks, summary, isLoading, notFound, loadError, reconnecting, refetch } = useJobPolling(jobId);
+  const view = useJobView(jobId);
+  const { job, isLoading, notFound, loadError, refetch } = view;
   const now = useNow(job && !job.terminal ? 1_000 : 30_000);
 
   if (notFound) return <JobNotFound />;
@@ -57,24 +56,14 @@ export function JobStatusView({ jobId }: JobStatusViewProps) {
           {formatNumber(job.pageCount)} pages · {formatBytes(job.fileSize)}
           {job.totalChunks > 0 ? ` · ${formatNumber(job.totalChunks)} chunk${job.totalChunks === 1 ? "" : "s"}` : ""}
         </p>
-        <p className="sr-only" aria-live="polite">
-          Status: {jobStatusLabel(job.status)}
-        </p>
       </header>
 
       <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
-          <JobProgressCard job={job} reconnecting={reconnecting} />
-          {job.errorSummary ? (
-            <Alert variant={job.status === "FAILED" ? "error" : "warning"} title="Problems" role="status">
-              {job.errorSummary}
-            </Alert>
-          ) : null}
-          <JobActions job={job} />
-          <ChunkCounts summary={summary} />
-          <FailedChunks chunks={chunks} />
-        </div>
-        <div>
+        <Card className="p-5 sm:p-6 lg:col-span-2">
+          <JobLive view={view} variant="page" />
+        </Card>
+        <div className="space-y-6">
+          <JobExports job={job} />
           <JobDetails job={job} now={now} />
         </div>
       </div>

@@ -2,12 +2,15 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
 import type { JobDTO } from "@/lib/jobs/serialize";
 import { apiFetch, errorMessage } from "./api";
 import { formatDateTime, formatDuration, formatNumber, formatRelativeTime, jobDurationMs } from "./format";
+import { hasResult } from "./job/JobLive";
+import { JobProgressDialog } from "./JobProgressDialog";
 import { useNow } from "./useNow";
 import { Alert } from "./ui/Alert";
-import { Button, ButtonLink } from "./ui/Button";
+import { Button, ButtonLink, buttonClasses } from "./ui/Button";
 import { Card } from "./ui/Card";
 import { Skeleton } from "./ui/Skeleton";
 import { StatusBadge } from "./ui/StatusBadge";
@@ -30,6 +33,7 @@ export function JobsTable({ page, pageSize = 20 }: JobsTableProps) {
     refetchInterval: (q) => (q.state.data?.jobs.some((j) => !j.terminal) ? ACTIVE_POLL_MS : false),
   });
   const now = useNow(query.data?.jobs.some((j) => !j.terminal) ? 5_000 : 30_000);
+  const [openJobId, setOpenJobId] = useState<string | null>(null);
 
   if (query.isPending) return <JobsSkeleton />;
 
@@ -68,15 +72,34 @@ export function JobsTable({ page, pageSize = 20 }: JobsTableProps) {
         </p>
       ) : null}
       <Card className="overflow-hidden" aria-busy={query.isPlaceholderData || undefined}>
-        <JobsTableDesktop jobs={jobs} now={now} />
-        <JobsListMobile jobs={jobs} now={now} />
+        <JobsTableDesktop jobs={jobs} now={now} onOpen={setOpenJobId} />
+        <JobsListMobile jobs={jobs} now={now} onOpen={setOpenJobId} />
       </Card>
       <Pagination page={page} from={from} to={to} total={total} hasNext={to < total} />
+      <JobProgressDialog jobId={openJobId} onClose={() => setOpenJobId(null)} />
     </div>
   );
 }
 
-function JobsTableDesktop({ jobs, now }: { jobs: JobDTO[]; now: number }) {
+type RowProps = { jobs: JobDTO[]; now: number; onOpen: (id: string) => void };
+
+/** "Progress" opens the live dialog; "Results" goes to the sentences once there are some. */
+function RowActions({ job, onOpen }: { job: JobDTO; onOpen: (id: string) => void }) {
+  return (
+    <div className="flex flex-wrap justify-end gap-2">
+      <Button size="sm" variant="secondary" onClick={() => onOpen(job.id)} aria-label={`Progress of ${job.fileName}`}>
+        Progress
+      </Button>
+      {hasResult(job) ? (
+        <Link href={`/jobs/${job.id}/results`} className={buttonClasses("primary", "sm")} aria-label={`Results of ${job.fileName}`}>
+          Results
+        </Link>
+      ) : null}
+    </div>
+  );
+}
+
+function JobsTableDesktop({ jobs, now, onOpen }: RowProps) {
   const th = "px-4 py-3 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400";
   return (
     <table className="hidden w-full text-sm md:table">
@@ -89,15 +112,18 @@ function JobsTableDesktop({ jobs, now }: { jobs: JobDTO[]; now: number }) {
           <th scope="col" className={`${th} text-right`}>Sentences</th>
           <th scope="col" className={th}>Created</th>
           <th scope="col" className={`${th} text-right`}>Duration</th>
+          <th scope="col" className={`${th} text-right`}>
+            <span className="sr-only">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
         {jobs.map((job) => (
-          <tr key={job.id} className="group relative hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
+          <tr key={job.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
             <td className="max-w-xs px-4 py-3">
               <Link
                 href={`/jobs/${job.id}`}
-                className="block truncate font-medium text-zinc-900 after:absolute after:inset-0 group-hover:text-indigo-700 dark:text-zinc-100 dark:group-hover:text-indigo-300"
+                className="block truncate font-medium text-zinc-900 hover:text-indigo-700 hover:underline dark:text-zinc-100 dark:hover:text-indigo-300"
                 title={job.fileName}
               >
                 {job.fileName}
@@ -116,6 +142,9 @@ function JobsTableDesktop({ jobs, now }: { jobs: JobDTO[]; now: number }) {
             <td className="px-4 py-3 text-right whitespace-nowrap tabular-nums text-zinc-700 dark:text-zinc-300">
               {formatDuration(jobDurationMs(job, now))}
             </td>
+            <td className="px-4 py-2.5">
+              <RowActions job={job} onOpen={onOpen} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -123,25 +152,28 @@ function JobsTableDesktop({ jobs, now }: { jobs: JobDTO[]; now: number }) {
   );
 }
 
-function JobsListMobile({ jobs, now }: { jobs: JobDTO[]; now: number }) {
+function JobsListMobile({ jobs, now, onOpen }: RowProps) {
   return (
     <ul className="divide-y divide-zinc-200 md:hidden dark:divide-zinc-800">
       {jobs.map((job) => (
-        <li key={job.id}>
-          <Link href={`/jobs/${job.id}`} className="block px-4 py-3 hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
-            <div className="flex items-start justify-between gap-3">
-              <span className="min-w-0 truncate font-medium text-zinc-900 dark:text-zinc-100">{job.fileName}</span>
-              <StatusBadge status={job.status} />
-            </div>
-            <p className="mt-1 flex flex-wrap gap-x-1.5 text-xs text-zinc-600 tabular-nums dark:text-zinc-400">
-              <span className="whitespace-nowrap">{formatNumber(job.pageCount)} pages ·</span>
-              <span className="whitespace-nowrap">{formatNumber(job.sentenceCount)} sentences ·</span>
-              <span className="whitespace-nowrap">
-                <time dateTime={job.createdAt}>{formatRelativeTime(job.createdAt, now)}</time> ·
-              </span>
-              <span className="whitespace-nowrap">{formatDuration(jobDurationMs(job, now))}</span>
-            </p>
-          </Link>
+        <li key={job.id} className="px-4 py-3">
+          <div className="flex items-start justify-between gap-3">
+            <Link href={`/jobs/${job.id}`} className="min-w-0 truncate font-medium text-zinc-900 hover:underline dark:text-zinc-100">
+              {job.fileName}
+            </Link>
+            <StatusBadge status={job.status} />
+          </div>
+          <p className="mt-1 flex flex-wrap gap-x-1.5 text-xs text-zinc-600 tabular-nums dark:text-zinc-400">
+            <span className="whitespace-nowrap">{formatNumber(job.pageCount)} pages ·</span>
+            <span className="whitespace-nowrap">{formatNumber(job.sentenceCount)} sentences ·</span>
+            <span className="whitespace-nowrap">
+              <time dateTime={job.createdAt}>{formatRelativeTime(job.createdAt, now)}</time> ·
+            </span>
+            <span className="whitespace-nowrap">{formatDuration(jobDurationMs(job, now))}</span>
+          </p>
+          <div className="mt-2">
+            <RowActions job={job} onOpen={onOpen} />
+          </div>
         </li>
       ))}
     </ul>

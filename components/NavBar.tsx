@@ -11,17 +11,20 @@ import { cn } from "./ui/cn";
 import { Wordmark } from "./Wordmark";
 
 const LINKS = [
-  { href: "/upload", label: "Upload" },
-  { href: "/jobs", label: "Jobs" },
-  { href: "/settings", label: "Settings" },
-] as const;
+  { href: "/upload", label: "Upload", match: "/upload" },
+  { href: "/jobs", label: "Jobs", match: "/jobs" },
+  { href: "/settings", label: "Settings", match: "/settings" },
+];
 
-function NavLinks() {
+const ADMIN_LINK = { href: "/admin/chunks", label: "Admin", match: "/admin" };
+
+function NavLinks({ isAdmin }: { isAdmin: boolean }) {
   const pathname = usePathname();
+  const links = isAdmin ? [...LINKS, ADMIN_LINK] : LINKS;
   return (
     <ul className="flex items-center gap-1">
-      {LINKS.map((link) => {
-        const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
+      {links.map((link) => {
+        const active = pathname === link.match || pathname.startsWith(`${link.match}/`);
         return (
           <li key={link.href}>
             <Link
@@ -85,7 +88,7 @@ export function NavBar() {
         {signedIn ? (
           <>
             <nav aria-label="Main" className="order-last w-full overflow-x-auto sm:order-none sm:w-auto">
-              <NavLinks />
+              <NavLinks isAdmin={session.user.role === "ADMIN"} />
             </nav>
             <div className="ml-auto flex min-w-0 items-center gap-3">
               <span className="hidden max-w-56 truncate text-sm text-zinc-600 md:inline dark:text-zinc-400" title={session.user.email ?? undefined}>

@@ -1,18 +1,19 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { ApiRequestError, errorMessage } from "./api";
-import { formatBytes } from "./format";
-import { meQueryKey, useUploadConfig } from "./queries";
+import { formatBytes, formatNumber, pluralize } from "./format";
+import { JobProgressDialog } from "./JobProgressDialog";
+import { meQueryKey, useMe, useUploadConfig } from "./queries";
 import { Alert } from "./ui/Alert";
 import { Button } from "./ui/Button";
 import { Card } from "./ui/Card";
 import { Field, Select, TextInput } from "./ui/Field";
 import { ProgressBar } from "./ui/ProgressBar";
 import { DropZone } from "./upload/DropZone";
+import { readPageCount } from "./upload/readPageCount";
 import { validatePdfFile, validatePriority, validateWordLimit } from "./upload/validateFile";
 import { UploadAbortedError, newIdempotencyKey, uploadJob } from "./upload/xhrUpload";
 
@@ -24,22 +25,43 @@ export type UploadFormProps = {
 type Phase =
   | { kind: "idle" }
   | { kind: "uploading"; loaded: number; total: number }
-  | { kind: "checking" }
-  | { kind: "done" };
+  | { kind: "checking" };
 
 const ANNOUNCEMENTS: Record<Phase["kind"], string> = {
   idle: "",
   uploading: "Uploading the PDF.",
   checking: "Uploaded. Checking the PDF.",
-  done: "Job created. Opening it.",
 };
 
 type ServerError = { message: string; signIn?: boolean };
 
+/** The page count read in the browser for the chosen file. */
+type PageCount = { file: File; state: "reading" } | { file: File; state: "ok"; pages: number } | { file: File; state: "unreadable" };
+
+/** Reads the chosen file's page count (pdf-lib, loaded on demand); forgets answers for files no longer chosen. */
+function usePageCount(file: File | null, enabled: boolean): PageCount | null {
+  const [result, setResult] = useState<PageCount | null>(null);
+  useEffect(() => {
+    if (!file || !enabled) return;
+    let live = true;
+    // Reading starts now; the "reading" state is derived below until an answer arrives.
+    readPageCount(file).then(
+      (pages) => live && setResult({ file, state: "ok", pages }),
+      () => live && setResult({ file, state: "unreadable" }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [file, enabled]);
+  if (!file || !enabled) return null;
+  return result && result.file === file ? result : { file, state: "reading" };
+}
+
 export function UploadForm({ isAdmin }: UploadFormProps) {
-  const router = useRouter();
   const queryClient = useQueryClient();
-  const { maxUploadBytes, languages } = useUploadConfig();
+  const { maxUploadBytes, languages, processors } = useUploadConfig();
+  const me = useMe();
+  const llmAvailable = processors.includes("llm");
 
   const [file, setFile] = useState<File | null>(null);
   const [wordLimit, setWordLimit] = useState("");
@@ -49,7 +71,9 @@ export function UploadForm({ isAdmin }: UploadFormProps) {
   const [showErrors, setShowErrors] = useState(false);
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [serverError, setServerError] = useState<ServerError | null>(null);
+  const [openJobId, setOpenJobId] = useState<string | null>(null);
   const abortRef = useRef<(() => void) | null>(null);
+  const submitRef = useRef<HTMLButtonElement | null>(null);
   /** Reused only when the same submission is retried after a network failure. */
   const lastAttempt = useRef<{ key: string; signature: string; networkFailed: boolean } | null>(null);
 
@@ -57,6 +81,10 @@ export function UploadForm({ isAdmin }: UploadFormProps) {
   const wordLimitError = validateWordLimit(wordLimit);
   const priorityError = isAdmin ? validatePriority(priority) : null;
   const busy = phase.kind !== "idle";
+  const pageCount = usePageCount(file, Boolean(file) && !fileError);
+  const balance = me.data?.credits.balance;
+  const short = pageCount?.state === "ok" && balance !== undefined && pageCount.pages > balance;
+  const chosenProcessor = llmAvailable ? processor : "local";
 
   function chooseFile(next: File | null) {
     setFile(next);
@@ -77,10 +105,10 @@ export function UploadForm({ isAdmin }: UploadFormProps) {
     body.append("file", file, file.name);
     if (wordLimit.trim()) body.append("sentenceWordLimit", wordLimit.trim());
     body.append("language", language);
-    body.append("processor", processor);
+    body.append("processor", chosenProcessor);
     if (isAdmin && priority.trim()) body.append("priority", priority.trim());
 
-    const signature = JSON.stringify([file.name, file.size, file.lastModified, wordLimit, language, processor, priority]);
+    const signature = JSON.stringify([file.name, file.size, file.lastModified, wordLimit, language, chosenProcessor, priority]);
     const previous = lastAttempt.current;
     const key = previous && previous.networkFailed && previous.signature === signature ? previous.key : newIdempotencyKey();
     lastAttempt.current = { key, signature, networkFailed: false };
@@ -97,11 +125,15 @@ export function UploadForm({ isAdmin }: UploadFormProps) {
     abortRef.current = handle.abort;
     try {
       const { job } = await handle.promise;
-      setPhase({ kind: "done" });
+      setPhase({ kind: "idle" });
       queryClient.setQueryData(["job", job.id], { job });
       void queryClient.invalidateQueries({ queryKey: ["jobs"] });
       void queryClient.invalidateQueries({ queryKey: meQueryKey });
-      router.push(`/jobs/${job.id}`);
+      // The form is ready for the next book; the dialog follows this one.
+      setFile(null);
+      setShowErrors(false);
+      lastAttempt.current = null;
+      setOpenJobId(job.id);
     } catch (err) {
       setPhase({ kind: "idle" });
       if (err instanceof UploadAbortedError) {
@@ -121,7 +153,35 @@ export function UploadForm({ isAdmin }: UploadFormProps) {
   return (
     <Card className="p-5 sm:p-8">
       <form noValidate onSubmit={onSubmit} aria-label="Upload a PDF" className="space-y-6">
-        <DropZone file={file} onFile={chooseFile} error={fileError} maxBytes={maxUploadBytes} disabled={busy} />
+        <div>
+          <DropZone
+            file={file}
+            onFile={chooseFile}
+            error={fileError}
+            maxBytes={maxUploadBytes}
+            disabled={busy}
+            details={
+              pageCount ? (
+                <span data-testid="page-count">
+                  {pageCount.state === "reading" ? "counting pages…" : pageCount.state === "ok" ? pluralize(pageCount.pages, "page") : "page count unknown"}
+                </span>
+              ) : null
+            }
+          />
+          <p className={file ? "mt-2 min-h-5 text-xs" : "sr-only"} aria-live="polite">
+            {pageCount?.state === "unreadable" ? (
+              <span className="font-medium text-amber-800 dark:text-amber-300">
+                This browser could not read the page count. The file may be damaged; the server will check it when you upload.
+              </span>
+            ) : pageCount?.state === "ok" ? (
+              <span className={short ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}>
+                {pluralize(pageCount.pages, "page")}: uses {pluralize(pageCount.pages, "credit")}
+                {balance !== undefined ? ` of your ${formatNumber(balance)}` : ""}
+                {short ? ". Not enough credits for this book." : "."}
+              </span>
+            ) : null}
+          </p>
+        </div>
 
         <fieldset className="grid gap-5 sm:grid-cols-2" disabled={busy}>
           <legend className="mb-3 text-sm font-semibold text-zinc-900 dark:text-zinc-100">Options</legend>
@@ -158,10 +218,19 @@ export function UploadForm({ isAdmin }: UploadFormProps) {
               />
             )}
           </Field>
-          <Field id="upload-processor" label="Processor" hint="Runs on this server; your book never leaves it.">
+          <Field
+            id="upload-processor"
+            label="Processor"
+            hint={
+              chosenProcessor === "llm"
+                ? "Sentences over the word limit are split by the configured language model; set a word limit."
+                : "Runs on this server; your book never leaves it."
+            }
+          >
             {(aria) => (
-              <Select {...aria} name="processor" value={processor} onChange={(e) => setProcessor(e.target.value)}>
+              <Select {...aria} name="processor" value={chosenProcessor} onChange={(e) => setProcessor(e.target.value)}>
                 <option value="local">Local (no network)</option>
+                {llmAvailable ? <option value="llm">LLM (splits long sentences)</option> : null}
               </Select>
             )}
           </Field>
@@ -210,11 +279,12 @@ export function UploadForm({ isAdmin }: UploadFormProps) {
         </p>
 
         <div className="flex flex-wrap items-center justify-end gap-3">
-          <Button type="submit" size="lg" loading={busy} className="w-full sm:w-auto">
-            {phase.kind === "idle" ? "Upload and start" : phase.kind === "done" ? "Opening job…" : "Uploading…"}
+          <Button ref={submitRef} type="submit" size="lg" loading={busy} className="w-full sm:w-auto">
+            {phase.kind === "idle" ? "Upload and start" : "Uploading…"}
           </Button>
         </div>
       </form>
+      <JobProgressDialog jobId={openJobId} onClose={() => setOpenJobId(null)} fallbackFocus={submitRef} />
     </Card>
   );
 }
@@ -224,11 +294,7 @@ function UploadProgress({ phase, onCancel }: { phase: Phase; onCancel: () => voi
   const percent =
     phase.kind === "uploading" ? (phase.total > 0 ? Math.round((phase.loaded / phase.total) * 100) : 0) : 100;
   const text =
-    phase.kind === "uploading"
-      ? `${formatBytes(phase.loaded)} of ${formatBytes(phase.total)} sent · ${percent}%`
-      : phase.kind === "checking"
-        ? "Uploaded. Checking the PDF…"
-        : "Job created. Opening it…";
+    phase.kind === "uploading" ? `${formatBytes(phase.loaded)} of ${formatBytes(phase.total)} sent · ${percent}%` : "Uploaded. Checking the PDF…";
   return (
     <div className="space-y-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
       <div className="flex items-center justify-between gap-3 text-sm">

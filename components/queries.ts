@@ -32,7 +32,12 @@ export const LANGUAGES: { code: string; label: string }[] = [
   { code: "nl", label: "Dutch" },
 ];
 
-export type UploadConfig = { maxUploadBytes: number; languages: { code: string; label: string }[] };
+export type UploadConfig = {
+  maxUploadBytes: number;
+  languages: { code: string; label: string }[];
+  /** Processors this deployment offers ("local" always; "llm" when a provider is configured). */
+  processors: string[];
+};
 
 function toUploadConfig(raw: unknown): UploadConfig {
   const record = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
@@ -46,7 +51,8 @@ function toUploadConfig(raw: unknown): UploadConfig {
   const languages = codes.length
     ? codes.map((code) => LANGUAGES.find((l) => l.code === code) ?? { code, label: code.toUpperCase() })
     : LANGUAGES;
-  return { maxUploadBytes, languages };
+  const processors = Array.isArray(record.processors) ? record.processors.filter((p: unknown): p is string => typeof p === "string") : [];
+  return { maxUploadBytes, languages, processors: processors.length ? processors : ["local"] };
 }
 
 /** Upload limits and choices (GET /api/config), with safe fallbacks when it is unavailable. */
@@ -57,5 +63,5 @@ export function useUploadConfig(): UploadConfig {
     staleTime: 5 * 60_000,
     retry: 1,
   });
-  return data ?? { maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES, languages: LANGUAGES };
+  return data ?? { maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES, languages: LANGUAGES, processors: ["local"] };
 }

@@ -14,7 +14,6 @@ function run(cmd, args) {
 }
 
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
-const next = path.join(root, "node_modules", ".bin", "next");
 
 run(tsx, ["scripts/prepare.ts"]);
 

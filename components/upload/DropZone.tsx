@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type DragEvent } from "react";
+import { useId, useState, type DragEvent, type ReactNode } from "react";
 import { formatBytes } from "../format";
 import { Button } from "../ui/Button";
 import { cn } from "../ui/cn";
@@ -12,10 +12,12 @@ export type DropZoneProps = {
   error: string | null;
   maxBytes: number;
   disabled?: boolean;
+  /** Extra facts about the chosen file (page count...), shown under its size. */
+  details?: ReactNode;
 };
 
 /** A real, labelled file input that also accepts drag and drop. */
-export function DropZone({ file, onFile, error, maxBytes, disabled = false }: DropZoneProps) {
+export function DropZone({ file, onFile, error, maxBytes, disabled = false, details }: DropZoneProps) {
   const inputId = useId();
   const hintId = `${inputId}-hint`;
   const errorId = `${inputId}-error`;
@@ -106,7 +108,10 @@ export function DropZone({ file, onFile, error, maxBytes, disabled = false }: Dr
             <p className="truncate text-sm font-medium text-zinc-900 dark:text-zinc-100" title={file.name}>
               {file.name}
             </p>
-            <p className="text-xs text-zinc-600 dark:text-zinc-400">{formatBytes(file.size)}</p>
+            <p className="text-xs text-zinc-600 dark:text-zinc-400">
+              {formatBytes(file.size)}
+              {details ? <> · {details}</> : null}
+            </p>
           </div>
           <Button variant="ghost" size="sm" onClick={() => onFile(null)} disabled={disabled} aria-label={`Remove ${file.name}`}>
             Remove

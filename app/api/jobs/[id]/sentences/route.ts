@@ -1,22 +1,16 @@
-import type { NextRequest } from "next/server";
-import { ApiError, handle } from "@/lib/http/errors";
-import { requireCaller } from "@/lib/auth/request";
-import { getJobForCaller } from "@/lib/jobs/queries";
+import { ApiError } from "@/lib/http/errors";
+import { jobRoute } from "@/lib/http/job-route";
 import { pageOfSentences, sentencesQuerySchema } from "@/lib/admin/sentences";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-type Ctx = { params: Promise<{ id: string }> };
 
 /**
  * GET /api/jobs/:id/sentences?q=&offset=&limit= → { status, partial, total, matched, offset, limit,
  * sentences: [{ index, text, page, chunkIndex, fromSplit }] }: a page of the result in book order,
  * optionally filtered by a search (case- and accent-insensitive). 409 until the job has a result.
  */
-export const GET = handle(async (req: NextRequest, { params }: Ctx) => {
-  const caller = await requireCaller(req);
-  const job = await getJobForCaller((await params).id, caller);
+export const GET = jobRoute(async (req, job) => {
   const query = sentencesQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams));
   if (job.status !== "COMPLETED" && job.status !== "PARTIAL_SUCCESS") {
     throw new ApiError(409, "RESULT_NOT_READY", `The job is ${job.status.toLowerCase().replace("_", " ")}; results are ready once it completes.`);
