@@ -1,14 +1,12 @@
 "use client";
 
-import { errorMessage } from "./api";
 import { formatBytes, formatNumber } from "./format";
 import { JobDetails } from "./job/JobDetails";
 import { JobExports } from "./job/JobExports";
 import { JobLive } from "./job/JobLive";
+import { JobLoadError, JobNotFound } from "./job/JobLoadStates";
 import { useJobView } from "./job/useJobActions";
 import { useNow } from "./useNow";
-import { Alert } from "./ui/Alert";
-import { Button, ButtonLink } from "./ui/Button";
 import { Card } from "./ui/Card";
 import { Skeleton } from "./ui/Skeleton";
 import { StatusBadge } from "./ui/StatusBadge";
@@ -22,25 +20,7 @@ export function JobStatusView({ jobId }: JobStatusViewProps) {
   const now = useNow(job && !job.terminal ? 1_000 : 30_000);
 
   if (notFound) return <JobNotFound />;
-  if (loadError) {
-    return (
-      <>
-        <h1 className="font-serif text-3xl font-semibold tracking-tight">Job</h1>
-        <Alert
-          variant="error"
-          title="Could not load this job"
-          className="mt-6"
-          action={
-            <Button variant="secondary" size="sm" onClick={refetch}>
-              Retry
-            </Button>
-          }
-        >
-          {errorMessage(loadError)}
-        </Alert>
-      </>
-    );
-  }
+  if (loadError) return <JobLoadError heading="Job" error={loadError} onRetry={refetch} />;
   if (isLoading || !job) return <JobSkeleton />;
 
   return (
@@ -68,20 +48,6 @@ export function JobStatusView({ jobId }: JobStatusViewProps) {
         </div>
       </div>
     </div>
-  );
-}
-
-function JobNotFound() {
-  return (
-    <Card className="mx-auto flex max-w-lg flex-col items-center px-6 py-14 text-center">
-      <h1 className="font-serif text-2xl font-semibold text-zinc-900 dark:text-white">Job not found</h1>
-      <p className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">
-        This job does not exist, or it belongs to another account.
-      </p>
-      <ButtonLink href="/jobs" className="mt-6" variant="secondary">
-        Back to your jobs
-      </ButtonLink>
-    </Card>
   );
 }
 

@@ -10,6 +10,7 @@ import { formatNumber, pluralize } from "../format";
 import { EXPORT_FORMATS, exportHref } from "../job/JobExports";
 import { hasResult } from "../job/JobLive";
 import { useJobView } from "../job/useJobActions";
+import { JobLoadError, JobNotFound } from "../job/JobLoadStates";
 import { Alert } from "../ui/Alert";
 import { Button, ButtonLink, buttonClasses } from "../ui/Button";
 import { Card } from "../ui/Card";
@@ -72,36 +73,8 @@ export function ResultsView({ jobId }: { jobId: string }) {
     listTop.current?.focus();
   }
 
-  if (notFound) {
-    return (
-      <Card className="mx-auto flex max-w-lg flex-col items-center px-6 py-14 text-center">
-        <h1 className="font-serif text-2xl font-semibold text-zinc-900 dark:text-white">Job not found</h1>
-        <p className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">This job does not exist, or it belongs to another account.</p>
-        <ButtonLink href="/jobs" className="mt-6" variant="secondary">
-          Back to your jobs
-        </ButtonLink>
-      </Card>
-    );
-  }
-  if (loadError) {
-    return (
-      <>
-        <h1 className="font-serif text-3xl font-semibold tracking-tight">Results</h1>
-        <Alert
-          variant="error"
-          title="Could not load this job"
-          className="mt-6"
-          action={
-            <Button variant="secondary" size="sm" onClick={refetch}>
-              Retry
-            </Button>
-          }
-        >
-          {errorMessage(loadError)}
-        </Alert>
-      </>
-    );
-  }
+  if (notFound) return <JobNotFound />;
+  if (loadError) return <JobLoadError heading="Results" error={loadError} onRetry={refetch} />;
   if (!job) return <ResultsSkeleton />;
 
   const data = sentences.data;
