@@ -53,6 +53,8 @@ export default defineConfig({
         FOLIO_EVENT_SEND_WAIT_MS: "300",
         FOLIO_QUIET: "1",
         FOLIO_RUNNER_PORT: String(PORT + 1),
+        // The Inngest functions' own app process (PORT + 2 is the fake LLM).
+        FOLIO_FUNCTIONS_PORT: String(PORT + 3),
         FOLIO_RUNNER_DB: ".e2e-data/runner.db",
         FOLIO_RUNNER_LOG_LEVEL: "warn",
         // Retries of a failing chunk wait about 1 s instead of 15-45 s, and one automatic round.

@@ -20,6 +20,12 @@ export type ChunkGridProps = {
   className?: string;
 };
 
+const STAGE_LABELS: Record<string, string> = {
+  extracting: "extracting text",
+  "waiting-provider": "waiting for the AI provider",
+  rewriting: "rewriting long sentences",
+};
+
 function cellLabel(c: ChunkDTO): string {
   const parts = [`Chunk ${c.index + 1}`, pageRange(c), chunkStatusLabel(c.status)];
   if (c.attempts > 0) parts.push(`attempts ${attemptsText(c)}`);
@@ -204,6 +210,12 @@ function ChunkDetails({ id, chunk, onRetry, retrying, retryButtonRef }: ChunkDet
             </span>
           </div>
           <dl className="mt-1 flex flex-wrap gap-x-4 gap-y-0.5 text-xs text-zinc-700 dark:text-zinc-300">
+            {chunk.status === "PROCESSING" && chunk.stage ? (
+              <div className="flex gap-1">
+                <dt>Stage:</dt>
+                <dd>{STAGE_LABELS[chunk.stage] ?? chunk.stage}</dd>
+              </div>
+            ) : null}
             <div className="flex gap-1">
               <dt>Attempts:</dt>
               <dd className="tabular-nums">{attemptsText(chunk)}</dd>

@@ -15,6 +15,21 @@ export const chunkRequested = eventType("folio/chunk.requested", {
   schema: z.object({ jobId: z.string(), chunkId: z.string(), userId: z.string(), priority: z.number().int(), round: z.number().int() }),
 });
 
+/**
+ * A chunk's long sentences to rewrite with the LLM provider: process-chunk invokes
+ * rewrite-chunk with this payload (never sent as an event), so provider calls have their own
+ * concurrency and CPU work never holds a provider slot.
+ */
+export const chunkRewriteRequested = eventType("folio/chunk.rewrite-requested", {
+  schema: z.object({
+    jobId: z.string(),
+    chunkId: z.string(),
+    userId: z.string(),
+    priority: z.number().int(),
+    computed: z.object({ cacheKey: z.string(), cacheHit: z.boolean(), sentences: z.number().int(), warnings: z.array(z.string()), ms: z.number(), rewrite: z.boolean() }),
+  }),
+});
+
 /** Every chunk of a round has settled: finalize (or schedule an automatic retry round). */
 export const jobSettled = eventType("folio/job.settled", {
   schema: z.object({ jobId: z.string(), round: z.number().int() }),

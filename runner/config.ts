@@ -20,7 +20,7 @@ export const DEFAULTS = {
   port: 8288,
   host: "127.0.0.1",
   dbPath: "./data/runner.db",
-  workers: 8,
+  workers: 32,
   backoffScale: 1,
   leaseMs: 30_000,
   callTimeoutMs: 30 * 60_000,

@@ -9,16 +9,14 @@
  * ends, then prints the median and p95 latency of GET /api/jobs/:id (target p95 < 25 ms) and,
  * for information, of the chunks request.
  *
- * FOLIO_BENCH_POLL_WORKER=1 runs the Inngest functions in a second app process (the runner
- * calls its /api/inngest), so the process answering the pollers does no pipeline work: the
- * topology to compare with the single process `npm start` runs today.
+ * As `npm start` does, the Inngest functions run in a second app process (the runner calls its
+ * /api/inngest), so the process answering the pollers does no pipeline work.
+ * FOLIO_BENCH_POLL_WORKER=0 runs one app process that does both, for comparison.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import { Stack } from "../tests/helpers/stack";
 import { makeNovelPdf } from "../tests/fixtures/pdfs";
-import { ensureBuild, freePort, ROOT } from "./lib/app-server";
+import { ensureBuild } from "./lib/app-server";
 
 const envInt = (name: string, def: number) => {
   const v = Number(process.env[name]);
@@ -27,7 +25,7 @@ const envInt = (name: string, def: number) => {
 const POLLERS = envInt("FOLIO_BENCH_POLLERS", 50);
 const SECONDS = envInt("FOLIO_BENCH_POLL_SECONDS", 30);
 const PAGES = envInt("FOLIO_BENCH_POLL_PAGES", 900);
-const WORKER = process.env.FOLIO_BENCH_POLL_WORKER === "1";
+const WORKER = process.env.FOLIO_BENCH_POLL_WORKER !== "0";
 const TARGET_P95_MS = 25;
 const DIST = ".next-test";
 
@@ -69,42 +67,14 @@ async function timedGet(url: string, cookie: string): Promise<Sample> {
   const t0 = performance.now();
   try {
     const res = await fetch(url, { headers: { cookie, accept: "application/json" } });
-    await res.arrayBuffer();
-    return { ms: performance.now() - t0, ok: res.ok };
+    const text = await res.text();
+    const ms = performance.now() - t0;
+    // What a browser would do with it: an answer that is not JSON counts as a failure.
+    JSON.parse(text);
+    return { ms, ok: res.ok };
   } catch {
     return { ms: performance.now() - t0, ok: false };
   }
-}
-
-/** A second `next start` on the same build and data dir that only serves the runner's calls. */
-async function startWorkerApp(stack: Stack, port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(path.join(ROOT, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...env,
-      NODE_ENV: "production",
-      FOLIO_NEXT_DIST: DIST,
-      FOLIO_DATA_DIR: stack.dataDir,
-      FOLIO_QUIET: "1",
-      NEXTAUTH_URL: stack.baseUrl,
-      INNGEST_DEV: "1",
-      INNGEST_BASE_URL: stack.runnerUrl,
-    },
-    stdio: "ignore",
-    detached: true,
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the worker app exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
-    } catch {
-      // not up yet
-    }
-    await sleep(150);
-  }
-  throw new Error("the worker app did not start");
 }
 
 async function main(): Promise<void> {
@@ -115,12 +85,9 @@ async function main(): Promise<void> {
     // The production heartbeat (the Stack's default of 500 ms writes far more than a deployment does).
     FOLIO_HEARTBEAT_MS: "10000",
   };
-  const workerPort = WORKER ? await freePort() : 0;
-  const stack = new Stack({ env: WORKER ? { ...env, FOLIO_RUNNER_APP_URL: `http://127.0.0.1:${workerPort}/api/inngest` } : env });
-  let worker: ChildProcess | null = null;
+  const stack = new Stack({ env, functionsProcess: WORKER });
   try {
     await stack.start();
-    if (WORKER) worker = await startWorkerApp(stack, workerPort, env);
     process.env.FOLIO_DATA_DIR = stack.dataDir;
     const { createUser } = await import("../lib/users");
     const { createApiToken } = await import("../lib/auth/tokens");
@@ -193,8 +160,8 @@ async function main(): Promise<void> {
     console.log("");
     console.log(
       WORKER
-        ? "Topology: web app (answers the pollers) + worker app (runs the Inngest functions) + runner"
-        : "Topology: one app process (answers the pollers and runs the Inngest functions) + runner, as `npm start`",
+        ? "Topology: web app (answers the pollers) + functions app (runs the Inngest functions) + runner, as `npm start`"
+        : "Topology: one app process (answers the pollers and runs the Inngest functions) + runner (FOLIO_BENCH_POLL_WORKER=0)",
     );
     console.log(
       `Polling: ${POLLERS} pollers × (GET /api/jobs/:id + GET /api/jobs/:id/chunks) every 1 s for ${elapsed.toFixed(1)} s` +
@@ -215,13 +182,6 @@ async function main(): Promise<void> {
     console.log(`                   ${pct(okJob, 50).toFixed(1).padEnd(10)} ${p95.toFixed(1).padEnd(7)} p95 < ${TARGET_P95_MS}   ${pass ? "PASS" : "FAIL"}`);
     process.exitCode = pass ? 0 : 1;
   } finally {
-    if (worker?.pid && worker.exitCode === null) {
-      try {
-        process.kill(-worker.pid, "SIGTERM");
-      } catch {
-        worker.kill("SIGTERM");
-      }
-    }
     await stack.stop();
     if (fs.existsSync(stack.dataDir)) fs.rmSync(stack.dataDir, { recursive: true, force: true });
   }

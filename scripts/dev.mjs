@@ -7,7 +7,8 @@ import path from "node:path";
 import { defaultEnv } from "./env.mjs";
 
 const root = process.cwd();
-const env = defaultEnv(process.env);
+// `next dev` serves the functions itself (no second process in development).
+const env = defaultEnv({ FOLIO_FUNCTIONS_PROCESS: "0", ...process.env });
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
 const prep = spawnSync(bin("tsx"), ["scripts/prepare.ts"], { stdio: "inherit", env });

@@ -14,7 +14,13 @@ export function defaultEnv(base) {
     env.FOLIO_RUNNER_PORT = port;
     env.INNGEST_DEV = "1";
     env.INNGEST_BASE_URL = `http://127.0.0.1:${port}`;
-    env.FOLIO_RUNNER_APP_URL = env.FOLIO_RUNNER_APP_URL || `http://127.0.0.1:${env.PORT}/api/inngest`;
+    // The runner calls the Inngest functions in their own app process (same build, another
+    // port), so chunk work never competes with the web requests; FOLIO_FUNCTIONS_PROCESS=0 keeps
+    // one process that does both.
+    env.FOLIO_FUNCTIONS_PROCESS = env.FOLIO_FUNCTIONS_PROCESS === "0" ? "0" : "1";
+    env.FOLIO_FUNCTIONS_PORT = env.FOLIO_FUNCTIONS_PORT || String(Number(port) + 1);
+    const fnPort = env.FOLIO_FUNCTIONS_PROCESS === "1" ? env.FOLIO_FUNCTIONS_PORT : env.PORT;
+    env.FOLIO_RUNNER_APP_URL = env.FOLIO_RUNNER_APP_URL || `http://127.0.0.1:${fnPort}/api/inngest`;
     env.FOLIO_RUNNER_DB = env.FOLIO_RUNNER_DB || `${env.FOLIO_DATA_DIR || "./data"}/runner.db`;
   }
   return env;

@@ -33,8 +33,14 @@ function start(name, cmd, args) {
 }
 
 const nextCli = path.join(root, "node_modules", "next", "dist", "bin", "next");
-start("next", process.execPath, [`--max-old-space-size=${env.FOLIO_APP_HEAP_MB}`, nextCli, "start", "-p", env.PORT, "-H", env.HOST]);
+const heap = `--max-old-space-size=${env.FOLIO_APP_HEAP_MB}`;
+start("next", process.execPath, [heap, nextCli, "start", "-p", env.PORT, "-H", env.HOST]);
 if (env.FOLIO_BUNDLED_RUNNER === "1") {
+  if (env.FOLIO_FUNCTIONS_PROCESS === "1") {
+    // The same build serving only the runner's calls to /api/inngest (chunk work), on loopback.
+    start("functions", process.execPath, [heap, nextCli, "start", "-p", env.FOLIO_FUNCTIONS_PORT, "-H", "127.0.0.1"]);
+    console.log(`Inngest functions served by a second app process at http://127.0.0.1:${env.FOLIO_FUNCTIONS_PORT}/api/inngest`);
+  }
   start("runner", process.execPath, ["--import", "tsx", path.join("runner", "main.ts")]);
   console.log(`Bundled Inngest runner at ${env.INNGEST_BASE_URL} (runs: ${env.INNGEST_BASE_URL}/)`);
 } else {

@@ -1,6 +1,7 @@
 import { splitJobFn } from "@/inngest/functions/split-job";
 import { processChunkFn } from "@/inngest/functions/process-chunk";
+import { rewriteChunkFn } from "@/inngest/functions/rewrite-chunk";
 import { finalizeJobFn } from "@/inngest/functions/finalize-job";
 import { recoverStaleFn } from "@/inngest/functions/recover-stale";
 
-export const functions = [splitJobFn, processChunkFn, finalizeJobFn, recoverStaleFn];
+export const functions = [splitJobFn, processChunkFn, rewriteChunkFn, finalizeJobFn, recoverStaleFn];

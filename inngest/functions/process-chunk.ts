@@ -1,26 +1,15 @@
-import { NonRetriableError } from "inngest";
 import { inngest, chunkRequested, jobCancelled, jobSettled } from "@/inngest/client";
-import { claimChunk, computeChunk, failChunk, persistChunk, rewriteChunk } from "@/lib/jobs/chunk-work";
-import { ChunkError, describeChunkError } from "@/lib/jobs/chunk-errors";
+import { claimChunk, computeChunk, failChunk, persistChunk } from "@/lib/jobs/chunk-work";
+import { describeChunkError } from "@/lib/jobs/chunk-errors";
 import { pipelineConfig } from "@/lib/jobs/pipeline-config";
+import { chunkRetries, nonRetriableWhenFinal } from "@/inngest/functions/retry-policy";
+import { rewriteChunkFn } from "@/inngest/functions/rewrite-chunk";
 
 const cfg = pipelineConfig();
 
-/** Input that can never succeed (bad chunk, bad provider key) fails at once, without retries. */
-async function nonRetriableWhenFinal<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof ChunkError && !err.retryable) throw new NonRetriableError(err.message, { cause: err });
-    throw err;
-  }
-}
-// Inngest types retries as the literal range 0..20.
-type RetryCount = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20;
-
 /**
  * folio/chunk.requested → claim → compute (extract + segment, or the cached result) → rewrite
- * (LLM jobs: long sentences, or the cached rewrite) → persist.
+ * (LLM jobs only: invokes rewrite-chunk, which has its own provider concurrency) → persist.
  * Each stage is a checkpointed step; compute is retried (cfg.chunkAttempts attempts) with
  * Inngest's backoff. When it finally fails the chunk settles FAILED with its error code. The
  * settle that completes the round emits folio/job.settled (its id makes it once per round).
@@ -30,7 +19,7 @@ export const processChunkFn = inngest.createFunction(
     id: "process-chunk",
     name: "Process one chunk",
     triggers: [chunkRequested],
-    retries: Math.min(20, Math.max(0, cfg.chunkAttempts - 1)) as RetryCount,
+    retries: chunkRetries(),
     concurrency: [
       { key: "event.data.userId", limit: cfg.perUserConcurrency },
       { limit: cfg.globalConcurrency },
@@ -38,7 +27,7 @@ export const processChunkFn = inngest.createFunction(
     priority: { run: "event.data.priority * 60" },
     cancelOn: [{ event: jobCancelled, match: "data.jobId" }],
   },
-  async ({ event, step, attempt }) => {
+  async ({ event, step }) => {
     const { chunkId, jobId } = event.data;
     const claim = await step.run("claim", () => claimChunk(chunkId));
     if (!claim.ok) return { chunkId, skipped: claim.reason };
@@ -46,7 +35,9 @@ export const processChunkFn = inngest.createFunction(
     let settle;
     try {
       const computed = await step.run("compute", () => nonRetriableWhenFinal(() => computeChunk(chunkId)));
-      const rewritten = await step.run("rewrite", () => nonRetriableWhenFinal(() => rewriteChunk(chunkId, computed, attempt)));
+      const rewritten = computed.rewrite
+        ? await step.invoke("rewrite", { function: rewriteChunkFn, data: { jobId, chunkId, userId: event.data.userId, priority: event.data.priority, computed } })
+        : computed;
       settle = await step.run("persist", () => persistChunk(chunkId, rewritten));
     } catch (err) {
       const { code, message } = describeChunkError(err);

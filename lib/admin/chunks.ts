@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isChunkStale, staleChunkWhere } from "@/lib/jobs/stale";
 import { db } from "@/lib/db";
 import { pipelineConfig } from "@/lib/jobs/pipeline-config";
 import { serializeChunk } from "@/lib/jobs/serialize";
@@ -45,35 +46,26 @@ export const adminChunksQuerySchema = z
 export type AdminChunksQuery = z.output<typeof adminChunksQuerySchema>;
 
 const chunkInclude = {
-  job: { select: { id: true, fileName: true, status: true, userId: true, user: { select: { email: true } } } },
+  job: { select: { id: true, fileName: true, status: true, userId: true, updatedAt: true, user: { select: { email: true } } } },
 } satisfies Prisma.ChunkInclude;
 
 type ChunkWithJob = Chunk & {
-  job: { id: string; fileName: string; status: string; userId: string; user: { email: string } };
+  job: { id: string; fileName: string; status: string; userId: string; updatedAt: Date; user: { email: string } };
 };
-
-function isStuck(c: Pick<Chunk, "status" | "heartbeatAt" | "startedAt" | "updatedAt">, staleBefore: Date): boolean {
-  if (c.status !== "PROCESSING") return false;
-  const last = c.heartbeatAt ?? c.startedAt ?? c.updatedAt;
-  return last < staleBefore;
-}
 
 export function serializeAdminChunk(c: ChunkWithJob, staleBefore: Date) {
   return {
     ...serializeChunk(c),
     jobId: c.jobId,
     updatedAt: c.updatedAt.toISOString(),
-    stuck: isStuck(c, staleBefore),
+    stuck: isChunkStale(c, c.job.updatedAt, staleBefore),
     job: { id: c.job.id, fileName: c.job.fileName, status: c.job.status, userEmail: c.job.user.email },
   };
 }
 export type AdminChunkDTO = ReturnType<typeof serializeAdminChunk>;
 
 function stuckWhere(staleBefore: Date): Prisma.ChunkWhereInput {
-  return {
-    status: "PROCESSING",
-    OR: [{ heartbeatAt: { lt: staleBefore } }, { heartbeatAt: null, updatedAt: { lt: staleBefore } }],
-  };
+  return staleChunkWhere(staleBefore);
 }
 
 /** Chunks across all jobs matching the filters, most recently changed first. */

@@ -7,6 +7,36 @@ import { ensureAuthSecret } from "@/lib/auth/secret";
 
 export type Caller = { id: string; email: string; role: "USER" | "ADMIN"; via: "session" | "token" };
 
+/** Recently checked users, so a browser polling every second is not a database read each time. */
+const USER_TTL_MS = 2_000;
+const recentUsers = new Map<string, { expires: number; user: Promise<{ id: string; email: string; role: "USER" | "ADMIN" } | null> }>();
+function findUser(id: string) {
+  const now = Date.now();
+  const hit = recentUsers.get(id);
+  if (hit && hit.expires > now) return hit.user;
+  const user = db.user.findUnique({ where: { id }, select: { id: true, email: true, role: true } });
+  recentUsers.set(id, { expires: now + USER_TTL_MS, user });
+  user.catch(() => recentUsers.delete(id));
+  if (recentUsers.size > 5_000) for (const [k, e] of recentUsers) if (e.expires <= now) recentUsers.delete(k);
+  return user;
+}
+
+/** Decoded session cookies (the JWE string → its subject) for a short while: decoding derives a key and decrypts on every call. */
+const recentSessions = new Map<string, { expires: number; sub: string | undefined }>();
+async function sessionUserId(req: NextRequest): Promise<string | undefined> {
+  const raw = req.cookies.get("next-auth.session-token")?.value ?? req.cookies.get("__Secure-next-auth.session-token")?.value;
+  const now = Date.now();
+  const hit = raw ? recentSessions.get(raw) : undefined;
+  if (hit && hit.expires > now) return hit.sub;
+  const token = await getToken({ req, secret: ensureAuthSecret() });
+  if (raw && token) {
+    const exp = typeof token.exp === "number" ? token.exp * 1000 : now;
+    recentSessions.set(raw, { expires: Math.min(now + 30_000, exp), sub: token.sub });
+    if (recentSessions.size > 5_000) for (const [k, e] of recentSessions) if (e.expires <= now) recentSessions.delete(k);
+  }
+  return token?.sub;
+}
+
 /** Authenticates an API request by `Authorization: Bearer <token>` or the next-auth session cookie. */
 export async function requireCaller(req: NextRequest): Promise<Caller> {
   const auth = req.headers.get("authorization");
@@ -24,11 +54,10 @@ export async function requireCaller(req: NextRequest): Promise<Caller> {
     userId = check.userId;
     via = "token";
   } else {
-    const token = await getToken({ req, secret: ensureAuthSecret() });
-    userId = token?.sub;
+    userId = await sessionUserId(req);
   }
   if (!userId) throw new ApiError(401, "UNAUTHENTICATED", "Sign in or send an API token.");
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true } });
+  const user = await findUser(userId);
   if (!user) throw new ApiError(401, "UNAUTHENTICATED", "This account no longer exists.");
   return { id: user.id, email: user.email, role: user.role, via };
 }

@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
-import { handle } from "@/lib/http/errors";
+import { ApiError, handle } from "@/lib/http/errors";
+import { cachedJobRow } from "@/lib/jobs/poll-cache";
 import { requireCaller, type Caller } from "@/lib/auth/request";
 import { getJobForCaller } from "@/lib/jobs/queries";
 import type { Job } from "@/lib/generated/prisma/client";
@@ -14,6 +15,16 @@ export function jobRoute(fn: (req: NextRequest, job: Job, caller: Caller) => Pro
   return handle(async (req: NextRequest, { params }: Ctx) => {
     const caller = await requireCaller(req);
     const job = await getJobForCaller((await params).id, caller);
+    return fn(req, job, caller);
+  });
+}
+
+/** Like jobRoute, for the polled reads: the job row may be up to FOLIO_POLL_CACHE_MS old (lib/jobs/poll-cache.ts). */
+export function polledJobRoute(fn: (req: NextRequest, job: Job, caller: Caller) => Promise<Response>) {
+  return handle(async (req: NextRequest, { params }: Ctx) => {
+    const caller = await requireCaller(req);
+    const job = await cachedJobRow((await params).id);
+    if (!job || (job.userId !== caller.id && caller.role !== "ADMIN")) throw new ApiError(404, "JOB_NOT_FOUND", "No such job.");
     return fn(req, job, caller);
   });
 }

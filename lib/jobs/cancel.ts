@@ -35,7 +35,7 @@ export async function cancelJob(job: Job): Promise<Job> {
 export async function cancelPendingChunks(jobId: string, tx: Prisma.TransactionClient = db): Promise<number> {
   const chunks = await tx.chunk.updateMany({
     where: { jobId, status: { in: ["PENDING", "PROCESSING", "RETRY_SCHEDULED"] } },
-    data: { status: "CANCELLED", finishedAt: new Date() },
+    data: { status: "CANCELLED", stage: null, finishedAt: new Date() },
   });
   if (chunks.count > 0) await tx.job.update({ where: { id: jobId }, data: { cancelledChunks: { increment: chunks.count } } });
   return chunks.count;

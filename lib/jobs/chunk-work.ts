@@ -26,7 +26,7 @@ export async function claimChunk(chunkId: string): Promise<Claim> {
   if (!["PROCESSING", "SPLITTING"].includes(chunk.job.status)) return { ok: false, reason: `job is ${chunk.job.status}` };
   const res = await db.chunk.updateMany({
     where: { id: chunkId, status: { in: [...WORKABLE] } },
-    data: { status: "PROCESSING", heartbeatAt: new Date(), startedAt: new Date(), finishedAt: null },
+    data: { status: "PROCESSING", stage: "extracting", heartbeatAt: new Date(), startedAt: new Date(), finishedAt: null },
   });
   if (res.count === 0) return { ok: false, reason: `chunk is ${chunk.status}` };
   await db.job.updateMany({
@@ -49,7 +49,15 @@ async function withHeartbeat<T>(chunkId: string, work: () => Promise<T>): Promis
   }
 }
 
-export type ComputeOutcome = { cacheKey: string; cacheHit: boolean; sentences: number; warnings: string[]; ms: number };
+export type ComputeOutcome = {
+  cacheKey: string;
+  cacheHit: boolean;
+  sentences: number;
+  warnings: string[];
+  ms: number;
+  /** True when the LLM stage (rewriteChunk) must still run on this result. */
+  rewrite: boolean;
+};
 
 /**
  * Computes the chunk's sentences, or reuses a stored result for the same chunk bytes, processor
@@ -61,6 +69,7 @@ export async function computeChunk(chunkId: string): Promise<ComputeOutcome> {
   if (!chunk.storageKey || !chunk.sha256) throw new ChunkError("INVALID_CHUNK", "the chunk has no stored PDF", false);
   const processor = getProcessor("local");
   const usesLlm = chunk.job.processor === "llm";
+  const rewrite = usesLlm && chunk.job.sentenceWordLimit !== null;
   const opts: ProcessorOptions = {
     language: chunk.job.language,
     // With an LLM, long sentences are left whole here and rewritten by rewriteChunk.
@@ -71,7 +80,10 @@ export async function computeChunk(chunkId: string): Promise<ComputeOutcome> {
   const key = resultCacheKey(chunk.sha256, processor, opts);
   if (!chunk.bypassCache) {
     const cached = await readCachedResult(key);
-    if (cached) return { cacheKey: key, cacheHit: true, sentences: cached.sentences.length, warnings: cached.warnings, ms: Date.now() - started };
+    if (cached) {
+      if (rewrite) await markWaitingForProvider(chunkId);
+      return { cacheKey: key, cacheHit: true, sentences: cached.sentences.length, warnings: cached.warnings, ms: Date.now() - started, rewrite };
+    }
   }
   let bytes: Uint8Array;
   try {
@@ -90,7 +102,16 @@ export async function computeChunk(chunkId: string): Promise<ComputeOutcome> {
     throw new ChunkError("EXTRACTION_FAILED", (err as Error).message ?? String(err));
   }
   await writeCachedResult(key, processor.id, result);
-  return { cacheKey: key, cacheHit: false, sentences: result.sentences.length, warnings: result.warnings, ms: Date.now() - started };
+  if (rewrite) await markWaitingForProvider(chunkId);
+  return { cacheKey: key, cacheHit: false, sentences: result.sentences.length, warnings: result.warnings, ms: Date.now() - started, rewrite };
+}
+
+/**
+ * The chunk waits for a provider slot (rewrite-chunk's concurrency): no heartbeat while it
+ * waits, so recovery judges it by its job's progress instead (lib/jobs/recover.ts).
+ */
+async function markWaitingForProvider(chunkId: string): Promise<void> {
+  await db.chunk.updateMany({ where: { id: chunkId, status: "PROCESSING" }, data: { stage: "waiting-provider", heartbeatAt: new Date() } });
 }
 
 /**
@@ -102,18 +123,18 @@ export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAt
   // The first try belongs to the attempt computeChunk counted; each retry of this step is another.
   const chunk = await db.chunk.update({
     where: { id: chunkId },
-    data: stepAttempt > 0 ? { attempts: { increment: 1 } } : {},
+    data: { stage: "rewriting", heartbeatAt: new Date(), ...(stepAttempt > 0 ? { attempts: { increment: 1 } } : {}) },
     include: { job: true },
   });
   const limit = chunk.job.sentenceWordLimit;
-  if (chunk.job.processor !== "llm" || !limit) return base;
+  if (chunk.job.processor !== "llm" || !limit) return { ...base, rewrite: false };
   const provider = getLlmProvider();
   if (!provider) throw new ChunkError("PROVIDER_ERROR", "the job asks for the LLM processor but FOLIO_LLM_PROVIDER is not configured", false);
   const started = Date.now();
   const key = crypto.createHash("sha256").update(JSON.stringify([base.cacheKey, provider.id, provider.model, provider.promptVersion, limit])).digest("hex");
   if (!chunk.bypassCache) {
     const cached = await readCachedResult(key);
-    if (cached) return { cacheKey: key, cacheHit: true, sentences: cached.sentences.length, warnings: cached.warnings, ms: base.ms };
+    if (cached) return { cacheKey: key, cacheHit: true, sentences: cached.sentences.length, warnings: cached.warnings, ms: base.ms, rewrite: false };
   }
   const result = await readCachedResult(base.cacheKey);
   if (!result) throw new ChunkError("INTERNAL_ERROR", "the extracted text vanished from the cache");
@@ -140,7 +161,7 @@ export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAt
     });
   }
   await writeCachedResult(key, `llm:${provider.id}:${provider.model}`, { ...result, sentences });
-  return { cacheKey: key, cacheHit: false, sentences: sentences.length, warnings: result.warnings, ms: base.ms + Date.now() - started };
+  return { cacheKey: key, cacheHit: false, sentences: sentences.length, warnings: result.warnings, ms: base.ms + Date.now() - started, rewrite: false };
 }
 
 const SENTENCE_BATCH = 500;
@@ -190,6 +211,7 @@ export async function persistChunk(chunkId: string, outcome: ComputeOutcome): Pr
         lastError: outcome.warnings.length ? outcome.warnings.join("; ").slice(0, 2000) : null,
         errorCode: null,
         heartbeatAt: null,
+        stage: null,
       },
     });
     if (moved.count === 0) return { settled: false, allSettled: false, round: 0 };
@@ -206,7 +228,7 @@ export async function failChunk(chunkId: string, code: ChunkErrorCode, message: 
     const chunk = await tx.chunk.findUniqueOrThrow({ where: { id: chunkId } });
     const moved = await tx.chunk.updateMany({
       where: { id: chunkId, status: "PROCESSING" },
-      data: { status: "FAILED", errorCode: code, lastError: message, finishedAt: new Date(), heartbeatAt: null, bypassCache: false },
+      data: { status: "FAILED", errorCode: code, lastError: message, finishedAt: new Date(), heartbeatAt: null, stage: null, bypassCache: false },
     });
     if (moved.count === 0) return { settled: false, allSettled: false, round: 0 };
     await tx.job.update({ where: { id: chunk.jobId }, data: { failedChunks: { increment: 1 } } });

@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { staleChunkWhere } from "@/lib/jobs/stale";
 import { chunkRequests, jobCreated, jobSettled } from "@/inngest/client";
 import { pipelineConfig } from "@/lib/jobs/pipeline-config";
 
@@ -6,7 +7,8 @@ type Payload = ReturnType<typeof jobCreated.create> | ReturnType<typeof jobSettl
 
 /**
  * Finds work that stopped moving and returns the events that restart it:
- * - chunks PROCESSING whose heartbeat is older than the stale timeout (their worker died),
+ * - chunks PROCESSING that stopped moving (lib/jobs/stale.ts: old heartbeat, or waiting for a
+ *   provider slot in a job that has not moved),
  * - chunks PENDING / RETRY_SCHEDULED in a job that has not moved for that long (lost request),
  * - jobs PENDING or SPLITTING that have not moved (job.created lost, or the split crashed),
  * - jobs PROCESSING with every chunk settled, or FINALIZING, that have not moved (finalize lost).
@@ -21,8 +23,7 @@ export async function findStalledWork(now = new Date()): Promise<{ events: Paylo
   const staleChunks = await db.chunk.findMany({
     where: {
       OR: [
-        { status: "PROCESSING", heartbeatAt: { lt: cutoff } },
-        { status: "PROCESSING", heartbeatAt: null, updatedAt: { lt: cutoff } },
+        staleChunkWhere(cutoff),
         { status: { in: ["PENDING", "RETRY_SCHEDULED"] }, updatedAt: { lt: cutoff }, job: { status: "PROCESSING", updatedAt: { lt: cutoff } } },
       ],
     },

@@ -48,6 +48,7 @@ export function serializeChunk(c: Chunk) {
     id: c.id,
     index: c.index,
     status: c.status,
+    stage: c.stage,
     startPage: c.startPage,
     endPage: c.endPage,
     overlapPages: c.overlapPages,

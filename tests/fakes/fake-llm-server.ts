@@ -64,6 +64,8 @@ export type FakeLlmStats = {
   hung: number;
   badAnswers: number;
   unauthorized: number;
+  /** Most model calls being answered at once (a measure of the client's provider concurrency). */
+  maxInFlight: number;
 };
 
 export type RecordedRequest = {
@@ -119,7 +121,7 @@ function rng(seed: number): () => number {
 }
 
 function emptyStats(): FakeLlmStats {
-  return { calls: 0, byChunk: {}, inputTokens: 0, outputTokens: 0, ok: 0, serverErrors: 0, rateLimited: 0, hung: 0, badAnswers: 0, unauthorized: 0 };
+  return { calls: 0, byChunk: {}, inputTokens: 0, outputTokens: 0, ok: 0, serverErrors: 0, rateLimited: 0, hung: 0, badAnswers: 0, unauthorized: 0, maxInFlight: 0 };
 }
 
 export function chunkMatches(pattern: string, chunk: string): boolean {
@@ -239,6 +241,7 @@ export async function startFakeLlm(opts: Partial<FakeLlmOptions> & { port?: numb
   let stats = emptyStats();
   let failed: Record<string, number> = {};
   let recorded: RecordedRequest[] = [];
+  let inFlight = 0;
 
   const configure = (partial: Partial<FakeLlmOptions>): FakeLlmOptions => {
     const p = sanitize(partial);
@@ -302,6 +305,9 @@ export async function startFakeLlm(opts: Partial<FakeLlmOptions> & { port?: numb
     const chunkHeader = req.headers["x-folio-chunk"];
     const chunk = (Array.isArray(chunkHeader) ? chunkHeader[0] : chunkHeader) || "unknown";
     stats.calls++;
+    inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+    res.once("close", () => inFlight--);
     stats.byChunk[chunk] = (stats.byChunk[chunk] ?? 0) + 1;
     const callNo = stats.calls;
     recorded.push({ api, path: url.pathname, chunk, headers: { ...req.headers }, body });

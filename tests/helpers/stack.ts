@@ -7,18 +7,26 @@ import { freePort, TEST_DIST } from "./server";
 const ROOT = path.resolve(__dirname, "..", "..");
 const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
 
-export type StackOptions = { env?: Record<string, string> };
+export type StackOptions = {
+  env?: Record<string, string>;
+  /** Serve the Inngest functions from a second app process, as `npm start` does (default true). */
+  functionsProcess?: boolean;
+};
 
 /**
  * The whole product on one machine, as `npm start` runs it: the built app (next start) and the
  * bundled Inngest-compatible runner, each its own process on a random port, sharing a fresh
- * data directory. Either process can be killed (even with SIGKILL) and restarted mid-run.
+ * data directory, and (by default) a second app process serving the runner's function calls.
+ * The app (web + functions processes) or the runner can be killed, even with SIGKILL, and
+ * restarted mid-run.
  */
 export class Stack {
   readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "folio-stack-"));
   appPort = 0;
   runnerPort = 0;
+  functionsPort = 0;
   app: ChildProcess | null = null;
+  functions: ChildProcess | null = null;
   runner: ChildProcess | null = null;
   private env: NodeJS.ProcessEnv = { ...process.env };
 
@@ -27,6 +35,10 @@ export class Stack {
   get baseUrl() {
     return `http://127.0.0.1:${this.appPort}`;
   }
+  /** The app process the runner calls: the functions process, or the web process without one. */
+  get functionsUrl() {
+    return `http://127.0.0.1:${this.functionsPort || this.appPort}`;
+  }
   get runnerUrl() {
     return `http://127.0.0.1:${this.runnerPort}`;
   }
@@ -34,6 +46,7 @@ export class Stack {
   async start(): Promise<this> {
     this.appPort = await freePort();
     this.runnerPort = await freePort();
+    if (this.opts.functionsProcess !== false) this.functionsPort = await freePort();
     this.env = {
       ...process.env,
       NODE_ENV: "production",
@@ -45,7 +58,7 @@ export class Stack {
       INNGEST_BASE_URL: this.runnerUrl,
       FOLIO_RUNNER_PORT: String(this.runnerPort),
       FOLIO_RUNNER_DB: path.join(this.dataDir, "runner.db"),
-      FOLIO_RUNNER_APP_URL: `${this.baseUrl}/api/inngest`,
+      FOLIO_RUNNER_APP_URL: `${this.functionsUrl}/api/inngest`,
       FOLIO_RUNNER_BACKOFF_SCALE: "0.01",
       FOLIO_RUNNER_LOG_LEVEL: "warn",
       FOLIO_HEARTBEAT_MS: "500",
@@ -71,6 +84,10 @@ export class Stack {
     const heap = `--max-old-space-size=${this.env.FOLIO_APP_HEAP_MB ?? "320"}`;
     const nextCli = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
     this.app = this.spawnLogged("app", process.execPath, [heap, nextCli, "start", "-p", String(this.appPort), "-H", "127.0.0.1"]);
+    if (this.functionsPort) {
+      this.functions = this.spawnLogged("functions", process.execPath, [heap, nextCli, "start", "-p", String(this.functionsPort), "-H", "127.0.0.1"]);
+      await waitFor(`${this.functionsUrl}/api/health`, this.functions, "functions");
+    }
     await waitFor(`${this.baseUrl}/api/health`, this.app, "app");
   }
 
@@ -79,20 +96,13 @@ export class Stack {
     await waitFor(`${this.runnerUrl}/health`, this.runner, "runner");
   }
 
-  /** Kills a process group (SIGKILL by default: a crash, not a shutdown). */
+  /** Kills the app's processes (web and functions) or the runner (SIGKILL by default: a crash, not a shutdown). */
   async kill(which: "app" | "runner", signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
-    const child = which === "app" ? this.app : this.runner;
-    if (!child?.pid || child.exitCode !== null) return;
-    const exited = new Promise<void>((r) => child.once("exit", () => r()));
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      child.kill(signal);
-    }
-    await exited;
+    const children = which === "app" ? [this.app, this.functions] : [this.runner];
+    await Promise.all(children.map((c) => killGroup(c, signal)));
   }
 
-  log(which: "app" | "runner"): string {
+  log(which: "app" | "functions" | "runner"): string {
     const p = path.join(this.dataDir, `${which}.log`);
     return fs.existsSync(p) ? fs.readFileSync(p, "utf8") : "";
   }
@@ -102,6 +112,17 @@ export class Stack {
     await this.kill("app", "SIGTERM");
     if (!process.env.FOLIO_KEEP_TEST_DATA) fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+async function killGroup(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+  await exited;
 }
 
 async function waitFor(url: string, child: ChildProcess, name: string, ms = 60_000): Promise<void> {

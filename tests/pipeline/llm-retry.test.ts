@@ -32,6 +32,8 @@ beforeAll(async () => {
       FOLIO_LLM_TIMEOUT_MS: "5000",
       // One provider call per chunk attempt, so a random failure fails one attempt.
       FOLIO_LLM_MAX_SENTENCES_PER_CALL: "100000",
+      // One provider call at a time (below the per-user limit of 2), to observe the provider stage's own limit.
+      FOLIO_LLM_CONCURRENCY: "1",
     },
   }).start();
   useBaseUrl(stack.baseUrl);
@@ -132,6 +134,54 @@ describe("LLM processor, failures and retries (fake provider)", () => {
     expect(clean.chunks.every((c) => c.attempts === 1)).toBe(true);
     expect(flaky.json.sentences).toEqual(clean.json.sentences);
   }, 400_000);
+
+  it("keeps provider calls within FOLIO_LLM_CONCURRENCY while extraction runs ahead of the provider", async () => {
+    const book = await makeNovel({ pages: 120, seed: 48 });
+    fake.reset();
+    fake.configure({ latencyMs: 400 });
+    try {
+      const res = await upload(user, book.bytes, { fields: { processor: "llm", sentenceWordLimit: "8" } });
+      const jobId = ((await res.json()) as { job: { id: string } }).job.id;
+      // Chunks whose extraction is done and that wait for the one provider slot, seen at once.
+      let mostWaiting = 0;
+      for (let t = Date.now(); Date.now() - t < 60_000; ) {
+        const job = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } });
+        if (["COMPLETED", "PARTIAL_SUCCESS", "FAILED", "CANCELLED"].includes(job.status)) break;
+        mostWaiting = Math.max(mostWaiting, await db.chunk.count({ where: { jobId, status: "PROCESSING", stage: "waiting-provider" } }));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const done = await waitForJob(user, jobId, (j) => j.terminal, 60_000);
+      expect(done).toMatchObject({ status: "COMPLETED", totalChunks: 8, succeededChunks: 8 });
+      expect(fake.stats().calls).toBe(8);
+      expect(fake.stats().maxInFlight).toBe(1);
+      expect(mostWaiting).toBeGreaterThanOrEqual(2);
+      expect(await db.chunk.count({ where: { jobId, stage: { not: null } } })).toBe(0);
+    } finally {
+      fake.reset();
+    }
+  }, 120_000);
+
+  it("cancels a job whose chunks wait for the provider: no provider call starts after the cancel is answered", async () => {
+    const book = await makeNovel({ pages: 120, seed: 49 });
+    fake.reset();
+    fake.configure({ latencyMs: 400 });
+    try {
+      const res = await upload(user, book.bytes, { fields: { processor: "llm", sentenceWordLimit: "8" } });
+      const jobId = ((await res.json()) as { job: { id: string } }).job.id;
+      for (let t = Date.now(); fake.stats().calls < 2 && Date.now() - t < 60_000; ) await new Promise((r) => setTimeout(r, 20));
+      const cancel = await fetch(`${baseUrl()}/api/jobs/${jobId}/cancel`, { method: "POST", headers: bearer(user) });
+      expect(cancel.status).toBe(202);
+      const callsAtAnswer = fake.stats().calls;
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(fake.stats().calls).toBe(callsAtAnswer);
+      const job = await waitForJob(user, jobId, (j) => j.terminal);
+      expect(job.status).toBe("CANCELLED");
+      expect(await db.chunk.count({ where: { jobId, status: { in: ["PENDING", "PROCESSING", "RETRY_SCHEDULED"] } } })).toBe(0);
+      expect(await db.chunk.count({ where: { jobId, status: "CANCELLED" } })).toBeGreaterThan(0);
+    } finally {
+      fake.reset();
+    }
+  }, 120_000);
 
   it("answers a bad retry request clearly", async () => {
     const book = await makeNovel({ pages: 3, seed: 46 });

@@ -24,6 +24,8 @@ export type BookBenchResult = {
   wallS: number;
   appPeakMb: number;
   runnerPeakMb: number;
+  /** 0 when the functions are served by the app process. */
+  functionsPeakMb: number;
   pass: boolean;
 };
 
@@ -42,6 +44,7 @@ export async function runBookBench(opts: { pages?: number; log?: (line: string) 
   const stack = new Stack({ env: { FOLIO_UPLOADS_PER_HOUR: "1000", FOLIO_DEFAULT_CREDITS: "100000" } });
   let appRss: RssSampler | null = null;
   let runnerRss: RssSampler | null = null;
+  let functionsRss: RssSampler | null = null;
   try {
     await stack.start();
     process.env.FOLIO_DATA_DIR = stack.dataDir;
@@ -52,6 +55,7 @@ export async function runBookBench(opts: { pages?: number; log?: (line: string) 
     const token = (await createApiToken(user.id, "book-bench")).token;
     appRss = new RssSampler(stack.app!.pid!);
     runnerRss = new RssSampler(stack.runner!.pid!);
+    if (stack.functions?.pid) functionsRss = new RssSampler(stack.functions.pid);
 
     const upload = async (bytes: Uint8Array): Promise<{ id: string; ms: number }> => {
       const form = new FormData();
@@ -85,6 +89,7 @@ export async function runBookBench(opts: { pages?: number; log?: (line: string) 
     const warmAppMb = (await appRss.settle(300)) / 1024;
     appRss.resetPeak();
     runnerRss.resetPeak();
+    functionsRss?.resetPeak();
 
     const t0 = performance.now();
     const big = await upload(novel.bytes);
@@ -93,6 +98,7 @@ export async function runBookBench(opts: { pages?: number; log?: (line: string) 
     await new Promise((r) => setTimeout(r, 100));
     const appPeakMb = appRss.peakKb / 1024;
     const runnerPeakMb = runnerRss.peakKb / 1024;
+    const functionsPeakMb = functionsRss ? functionsRss.peakKb / 1024 : 0;
 
     const chunks = await db.chunk.count({ where: { jobId: big.id } });
     const { loadSentences } = await import("../../../lib/jobs/result");
@@ -112,14 +118,16 @@ export async function runBookBench(opts: { pages?: number; log?: (line: string) 
     const timeOk = wallS < TARGET_S;
     const appOk = appPeakMb < TARGET_MB;
     const runnerOk = runnerPeakMb < TARGET_MB;
+    const functionsOk = functionsPeakMb < TARGET_MB;
     log("");
     log(`Book: ${pages} pages, ${chunks} chunks, local processor, default concurrency; ${got.length} sentences out, ${exact}/${novel.sentences.length} known sentences exact and in order`);
     log(`app process tree RSS: ${idleAppMb.toFixed(0)} MB idle at start, ${warmAppMb.toFixed(0)} MB after the warm-up job`);
-    if (/extraction workers unavailable/.test(stack.log("app"))) log("note: the app extracted in-thread (the worker pool could not start)");
+    if (/extraction workers unavailable/.test(stack.log("app") + stack.log("functions"))) log("note: the app extracted in-thread (the worker pool could not start)");
     log("measure                              value      target     result");
     log(`upload -> COMPLETED (wall)           ${(wallS.toFixed(2) + " s").padEnd(10)} < ${TARGET_S} s     ${timeOk ? "PASS" : "FAIL"}`);
     log(`  of which the upload (202)          ${((big.ms / 1000).toFixed(2) + " s").padEnd(10)}`);
     log(`app process tree, peak RSS          ${(appPeakMb.toFixed(0) + " MB").padEnd(10)} < ${TARGET_MB} MB   ${appOk ? "PASS" : "FAIL"}`);
+    if (functionsRss) log(`functions process tree, peak RSS    ${(functionsPeakMb.toFixed(0) + " MB").padEnd(10)} < ${TARGET_MB} MB   ${functionsOk ? "PASS" : "FAIL"}`);
     log(`runner process tree, peak RSS       ${(runnerPeakMb.toFixed(0) + " MB").padEnd(10)} < ${TARGET_MB} MB   ${runnerOk ? "PASS" : "FAIL"}`);
     return {
       pages,
@@ -131,11 +139,13 @@ export async function runBookBench(opts: { pages?: number; log?: (line: string) 
       wallS,
       appPeakMb,
       runnerPeakMb,
-      pass: timeOk && appOk && runnerOk,
+      functionsPeakMb,
+      pass: timeOk && appOk && runnerOk && functionsOk,
     };
   } finally {
     await appRss?.stop();
     await runnerRss?.stop();
+    await functionsRss?.stop();
     if (process.env.FOLIO_KEEP_TEST_DATA) log(`data dir kept: ${stack.dataDir}`);
     await stack.stop();
     if (!process.env.FOLIO_KEEP_TEST_DATA && fs.existsSync(stack.dataDir)) fs.rmSync(stack.dataDir, { recursive: true, force: true });

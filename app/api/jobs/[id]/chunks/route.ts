@@ -1,11 +1,11 @@
-import { jobRoute } from "@/lib/http/job-route";
-import { listChunks } from "@/lib/jobs/queries";
-import { serializeChunk } from "@/lib/jobs/serialize";
+import { polledJobRoute } from "@/lib/http/job-route";
+import { cachedChunksBody } from "@/lib/jobs/poll-cache";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = jobRoute(async (_req, job) => {
-  const { chunks, summary } = await listChunks(job.id);
-  return Response.json({ chunks: chunks.map(serializeChunk), summary }, { headers: { "Cache-Control": "no-store" } });
+/** Served from the poll cache (one read and serialization per job per window). */
+export const GET = polledJobRoute(async (_req, job) => {
+  const body = await cachedChunksBody(job.id);
+  return new Response(body, { headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
 });

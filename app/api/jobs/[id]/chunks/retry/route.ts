@@ -2,6 +2,7 @@ import { ApiError } from "@/lib/http/errors";
 import { jobRoute } from "@/lib/http/job-route";
 import { retryRequestSchema, scheduleManualRetry } from "@/lib/jobs/retry";
 import { dispatchChunkRequests } from "@/lib/jobs/dispatch";
+import { forgetJob } from "@/lib/jobs/poll-cache";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -17,6 +18,7 @@ export const POST = jobRoute(async (req, job) => {
     }
   }
   const scheduled = await scheduleManualRetry(job, retryRequestSchema.parse(body));
+  forgetJob(job.id);
   await dispatchChunkRequests({ jobId: job.id, ...scheduled });
   return Response.json({ scheduled: scheduled.chunkIds, round: scheduled.round }, { status: 202 });
 });
