@@ -18,7 +18,8 @@ test("a user who is not an administrator cannot reach the admin dashboard", asyn
   await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
   const res = await page.goto("/admin/chunks");
   expect(res?.status()).toBe(404);
-  await expect(page.getByText(/could not be found/i)).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Your jobs" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Chunk dashboard" })).toHaveCount(0);
   await snapAndAudit(page, "admin-not-found");
   for (const url of ["/api/admin/chunks", "/api/admin/chunks/summary"]) {

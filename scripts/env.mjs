@@ -1,3 +1,5 @@
+import fs from "node:fs";
+
 // Embedded defaults shared by `npm start` and `npm run dev`.
 export function defaultEnv(base) {
   const env = { ...base };
@@ -19,6 +21,9 @@ export function defaultEnv(base) {
     // one process that does both.
     env.FOLIO_FUNCTIONS_PROCESS = env.FOLIO_FUNCTIONS_PROCESS === "0" ? "0" : "1";
     env.FOLIO_FUNCTIONS_PORT = env.FOLIO_FUNCTIONS_PORT || String(Number(port) + 1);
+    // Chunk work is throughput work: a lower CPU priority (nice) lets pages, polls and uploads
+    // of the web process go first when both want the CPU. 0 turns it off.
+    env.FOLIO_FUNCTIONS_NICE = env.FOLIO_FUNCTIONS_NICE || "10";
     const fnPort = env.FOLIO_FUNCTIONS_PROCESS === "1" ? env.FOLIO_FUNCTIONS_PORT : env.PORT;
     env.FOLIO_RUNNER_APP_URL = env.FOLIO_RUNNER_APP_URL || `http://127.0.0.1:${fnPort}/api/inngest`;
     env.FOLIO_RUNNER_DB = env.FOLIO_RUNNER_DB || `${env.FOLIO_DATA_DIR || "./data"}/runner.db`;
@@ -32,4 +37,12 @@ export function usesBundledRunner(env) {
   if (env.INNGEST_BASE_URL || env.INNGEST_EVENT_KEY) return false;
   if (env.INNGEST_DEV && /^https?:/.test(env.INNGEST_DEV)) return false;
   return true;
+}
+
+/** The command that runs `cmd args` at a lower CPU priority (`nice -n <n>`), or as is when n is 0 or nice is missing. */
+export function niced(n, cmd, args) {
+  const level = Number(n);
+  const nice = ["/usr/bin/nice", "/bin/nice"].find((p) => fs.existsSync(p));
+  if (!Number.isInteger(level) || level <= 0 || !nice) return [cmd, args];
+  return [nice, ["-n", String(Math.min(19, level)), cmd, ...args]];
 }

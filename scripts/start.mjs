@@ -3,7 +3,7 @@
 // PORT (default 3000) is respected. Runs on the embedded defaults with no configuration.
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
-import { defaultEnv } from "./env.mjs";
+import { defaultEnv, niced } from "./env.mjs";
 
 const root = process.cwd();
 const env = defaultEnv(process.env);
@@ -38,7 +38,7 @@ start("next", process.execPath, [heap, nextCli, "start", "-p", env.PORT, "-H", e
 if (env.FOLIO_BUNDLED_RUNNER === "1") {
   if (env.FOLIO_FUNCTIONS_PROCESS === "1") {
     // The same build serving only the runner's calls to /api/inngest (chunk work), on loopback.
-    start("functions", process.execPath, [heap, nextCli, "start", "-p", env.FOLIO_FUNCTIONS_PORT, "-H", "127.0.0.1"]);
+    start("functions", ...niced(env.FOLIO_FUNCTIONS_NICE, process.execPath, [heap, nextCli, "start", "-p", env.FOLIO_FUNCTIONS_PORT, "-H", "127.0.0.1"]));
     console.log(`Inngest functions served by a second app process at http://127.0.0.1:${env.FOLIO_FUNCTIONS_PORT}/api/inngest`);
   }
   start("runner", process.execPath, ["--import", "tsx", path.join("runner", "main.ts")]);

@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
 import { ApiError, handle } from "@/lib/http/errors";
+import { ServerTiming } from "@/lib/http/server-timing";
 import { cachedJobRow } from "@/lib/jobs/poll-cache";
 import { requireCaller, type Caller } from "@/lib/auth/request";
 import { getJobForCaller } from "@/lib/jobs/queries";
@@ -22,9 +23,15 @@ export function jobRoute(fn: (req: NextRequest, job: Job, caller: Caller) => Pro
 /** Like jobRoute, for the polled reads: the job row may be up to FOLIO_POLL_CACHE_MS old (lib/jobs/poll-cache.ts). */
 export function polledJobRoute(fn: (req: NextRequest, job: Job, caller: Caller) => Promise<Response>) {
   return handle(async (req: NextRequest, { params }: Ctx) => {
+    const timing = new ServerTiming();
     const caller = await requireCaller(req);
+    timing.mark("auth");
     const job = await cachedJobRow((await params).id);
     if (!job || (job.userId !== caller.id && caller.role !== "ADMIN")) throw new ApiError(404, "JOB_NOT_FOUND", "No such job.");
-    return fn(req, job, caller);
+    timing.mark("job");
+    const res = await fn(req, job, caller);
+    timing.mark("body");
+    res.headers.set("Server-Timing", timing.header());
+    return res;
   });
 }

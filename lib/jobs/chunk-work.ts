@@ -1,5 +1,7 @@
 import crypto from "node:crypto";
 import { db } from "@/lib/db";
+import { log } from "@/lib/log";
+import { ServerTiming } from "@/lib/http/server-timing";
 import { getStorage } from "@/lib/storage";
 import { getProcessor } from "@/lib/processors/registry";
 import { readCachedResult, resultCacheKey, writeCachedResult } from "@/lib/processors/cache";
@@ -120,6 +122,7 @@ async function markWaitingForProvider(chunkId: string): Promise<void> {
  * prompt version included), so a retry or resume never pays for the same chunk twice.
  */
 export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAttempt = 0): Promise<ComputeOutcome> {
+  const timing = new ServerTiming();
   // The first try belongs to the attempt computeChunk counted; each retry of this step is another.
   const chunk = await db.chunk.update({
     where: { id: chunkId },
@@ -136,7 +139,8 @@ export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAt
     const cached = await readCachedResult(key);
     if (cached) return { cacheKey: key, cacheHit: true, sentences: cached.sentences.length, warnings: cached.warnings, ms: base.ms, rewrite: false };
   }
-  const result = await readCachedResult(base.cacheKey);
+  const result = await readCachedResult(base.cacheKey, { reuse: false });
+  timing.mark("load");
   if (!result) throw new ChunkError("INTERNAL_ERROR", "the extracted text vanished from the cache");
   const long = result.sentences.map((s, i) => ({ i, s })).filter(({ s }) => countWords(s.text) > limit);
   let sentences = result.sentences;
@@ -149,6 +153,7 @@ export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAt
         context: { jobId: chunk.jobId, chunkIndex: chunk.index },
       }),
     );
+    timing.mark("provider");
     const calls = Math.ceil(long.length / Number(process.env.FOLIO_LLM_MAX_SENTENCES_PER_CALL ?? 40));
     await db.job.update({
       where: { id: chunk.jobId },
@@ -161,6 +166,8 @@ export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAt
     });
   }
   await writeCachedResult(key, `llm:${provider.id}:${provider.model}`, { ...result, sentences });
+  timing.mark("store");
+  log.debug("chunk rewritten", { chunkId, long: long.length, timings: timing.header() });
   return { cacheKey: key, cacheHit: false, sentences: sentences.length, warnings: result.warnings, ms: base.ms + Date.now() - started, rewrite: false };
 }
 
@@ -192,7 +199,7 @@ async function insertSentences(
 
 /** Stores the computed sentences as rows of this chunk and settles it SUCCEEDED (idempotent). */
 export async function persistChunk(chunkId: string, outcome: ComputeOutcome): Promise<SettleOutcome> {
-  const cached = await readCachedResult(outcome.cacheKey);
+  const cached = await readCachedResult(outcome.cacheKey, { reuse: false });
   if (!cached) throw new ChunkError("INTERNAL_ERROR", "the computed result vanished from the cache");
   const chunk = await db.chunk.findUniqueOrThrow({ where: { id: chunkId } });
   const rows = cached.sentences;

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { NextRequest } from "next/server";
+import { ServerTiming } from "@/lib/http/server-timing";
 import { db } from "@/lib/db";
 import { getConfig } from "@/lib/config";
 import { getStorage } from "@/lib/storage";
@@ -26,7 +27,7 @@ function idempotencyKeyOf(req: Request): string | null {
  * POST /api/jobs: validate, stream to storage, inspect, reserve credits, create the Job,
  * send `folio/job.created`. Returns the job and whether it is new (false on an idempotent replay).
  */
-export async function createJobFromUpload(req: NextRequest, caller: Caller): Promise<{ job: Job; created: boolean }> {
+export async function createJobFromUpload(req: NextRequest, caller: Caller, timing = new ServerTiming()): Promise<{ job: Job; created: boolean }> {
   const cfg = getConfig();
   const idemKey = idempotencyKeyOf(req);
   if (idemKey) {
@@ -38,10 +39,12 @@ export async function createJobFromUpload(req: NextRequest, caller: Caller): Pro
     throw new ApiError(413, "FILE_TOO_LARGE", `The file is larger than the ${formatMb(cfg.maxUploadBytes)} limit.`);
   }
   await enforceUploadRateLimit(caller.id, cfg.uploadsPerHour);
+  timing.mark("limit");
 
   const storage = getStorage();
   const key = `uploads/${crypto.randomUUID()}.pdf`;
   const upload = await receiveMultipart(req, storage, key, cfg.maxUploadBytes);
+  timing.mark("receive");
   const discard = () => storage.delete(key).catch(() => undefined);
 
   try {
@@ -64,6 +67,7 @@ export async function createJobFromUpload(req: NextRequest, caller: Caller): Pro
     if (!localPath) throw new Error("storage backend cannot inspect files locally");
     const inspection = await inspectPdf(localPath);
     if (!inspection.ok) throw new ApiError(inspection.code === "NOT_A_PDF" ? 415 : 422, inspection.code, inspection.message);
+    timing.mark("inspect");
 
     const needed = creditsForPages(inspection.pageCount);
     const job = await db.$transaction(async (tx) => {
@@ -92,7 +96,9 @@ export async function createJobFromUpload(req: NextRequest, caller: Caller): Pro
       await tx.creditEntry.create({ data: { userId: caller.id, jobId: created.id, kind: "RESERVE", amount: -needed, note: `reserve ${needed} pages` } });
       return created;
     });
+    timing.mark("db");
     await dispatchJobCreated(job);
+    timing.mark("send");
     return { job, created: true };
   } catch (err) {
     await discard();

@@ -16,10 +16,15 @@ export function resultCacheKey(chunkSha256: string, processor: ChunkProcessor, o
   return crypto.createHash("sha256").update(material).digest("hex");
 }
 
-export async function readCachedResult(key: string): Promise<ChunkResult | null> {
+/**
+ * A stored result, or null. `reuse` (default) counts a hit (a retry, resume or re-upload that
+ * did not redo the work); the pipeline's own read-back of a result it just stored passes false
+ * and costs no write.
+ */
+export async function readCachedResult(key: string, opts: { reuse?: boolean } = {}): Promise<ChunkResult | null> {
   const row = await db.resultCache.findUnique({ where: { key } });
   if (!row) return null;
-  await db.resultCache.update({ where: { key }, data: { hits: { increment: 1 }, lastUsedAt: new Date() } });
+  if (opts.reuse !== false) await db.resultCache.update({ where: { key }, data: { hits: { increment: 1 }, lastUsedAt: new Date() } });
   return JSON.parse(row.result) as ChunkResult;
 }
 

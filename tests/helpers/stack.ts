@@ -85,7 +85,22 @@ export class Stack {
     const nextCli = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
     this.app = this.spawnLogged("app", process.execPath, [heap, nextCli, "start", "-p", String(this.appPort), "-H", "127.0.0.1"]);
     if (this.functionsPort) {
-      this.functions = this.spawnLogged("functions", process.execPath, [heap, nextCli, "start", "-p", String(this.functionsPort), "-H", "127.0.0.1"]);
+      // At a lower CPU priority, as `npm start` runs it (scripts/env.mjs, FOLIO_FUNCTIONS_NICE).
+      const args = [heap, nextCli, "start", "-p", String(this.functionsPort), "-H", "127.0.0.1"];
+      const nice = Number(this.env.FOLIO_FUNCTIONS_NICE ?? 10);
+      this.functions =
+        nice > 0 && fs.existsSync("/usr/bin/nice")
+          ? this.spawnLogged("functions", "/usr/bin/nice", ["-n", String(Math.min(19, nice)), process.execPath, ...args])
+          : this.spawnLogged("functions", process.execPath, args);
+      // Spawned detached, it is its own session and so its own scheduler autogroup (Linux), where
+      // nice alone does not weigh against other groups: lower the group's weight as well.
+      if (nice > 0 && this.functions.pid) {
+        try {
+          fs.writeFileSync(`/proc/${this.functions.pid}/autogroup`, String(Math.min(19, nice)));
+        } catch {
+          // no autogroups (or not Linux): the process nice above is all there is
+        }
+      }
       await waitFor(`${this.functionsUrl}/api/health`, this.functions, "functions");
     }
     await waitFor(`${this.baseUrl}/api/health`, this.app, "app");

@@ -1,4 +1,5 @@
 import type { NextRequest } from "next/server";
+import { ServerTiming } from "@/lib/http/server-timing";
 import { handle } from "@/lib/http/errors";
 import { requireCaller } from "@/lib/auth/request";
 import { createJobFromUpload } from "@/lib/jobs/create";
@@ -9,9 +10,14 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = handle(async (req: NextRequest) => {
+  const timing = new ServerTiming();
   const caller = await requireCaller(req);
-  const { job, created } = await createJobFromUpload(req, caller);
-  return Response.json({ job: serializeJob(job), replayed: !created }, { status: 202, headers: { Location: `/api/jobs/${job.id}` } });
+  timing.mark("auth");
+  const { job, created } = await createJobFromUpload(req, caller, timing);
+  return Response.json(
+    { job: serializeJob(job), replayed: !created },
+    { status: 202, headers: { Location: `/api/jobs/${job.id}`, "Server-Timing": timing.header() } },
+  );
 });
 
 export const GET = handle(async (req: NextRequest) => {
