@@ -28,6 +28,7 @@ const STAGE_LABELS: Record<string, string> = {
 
 function cellLabel(c: ChunkDTO): string {
   const parts = [`Chunk ${c.index + 1}`, pageRange(c), chunkStatusLabel(c.status)];
+  if (c.status === "PROCESSING" && c.stage) parts.push(STAGE_LABELS[c.stage] ?? c.stage);
   if (c.attempts > 0) parts.push(`attempts ${attemptsText(c)}`);
   if (c.status === "FAILED" && c.errorCode) parts.push(c.errorCode);
   return parts.join(", ");
