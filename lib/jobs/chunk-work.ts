@@ -129,6 +129,7 @@ export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAt
     data: { stage: "rewriting", heartbeatAt: new Date(), ...(stepAttempt > 0 ? { attempts: { increment: 1 } } : {}) },
     include: { job: true },
   });
+  timing.mark("mark");
   const limit = chunk.job.sentenceWordLimit;
   if (chunk.job.processor !== "llm" || !limit) return { ...base, rewrite: false };
   const provider = getLlmProvider();
