@@ -30,7 +30,7 @@ import type { AddressInfo } from "node:net";
 export type BadAnswerKind = "not-json" | "missing-id" | "drop-word" | "over-limit";
 
 export type FakeLlmOptions = {
-  /** Delay before any answer. */
+  /** Time from a request's arrival to its answer (reading the request included). */
   latencyMs: number;
   /** Share of calls (0..1) answered 500, drawn from a generator seeded with `seed`. */
   failureRate: number;
@@ -295,6 +295,7 @@ export async function startFakeLlm(opts: Partial<FakeLlmOptions> & { port?: numb
   }
 
   async function handleModel(api: Api, req: http.IncomingMessage, res: http.ServerResponse, url: URL, model: string): Promise<void> {
+    const arrived = Date.now();
     const raw = await readBody(req);
     let body: Record<string, unknown> = {};
     try {
@@ -323,7 +324,8 @@ export async function startFakeLlm(opts: Partial<FakeLlmOptions> & { port?: numb
         return send(res, 401, errorBody(api, 401, "invalid API key"), { "content-type": "application/json" });
       }
     }
-    if (!(await wait(cfg.latencyMs, res))) return;
+    // The latency is counted from the request's arrival, reading the prompt included.
+    if (!(await wait(arrived + cfg.latencyMs - Date.now(), res))) return;
     if (cfg.rateLimitEvery > 0 && callNo % cfg.rateLimitEvery === 0) {
       stats.rateLimited++;
       return send(res, 429, errorBody(api, 429, "rate limit reached, slow down"), { "retry-after": String(cfg.retryAfterSeconds) });
