@@ -226,12 +226,15 @@ function poolEnabled(): boolean {
   return !poolBroken && process.env.FOLIO_EXTRACT_WORKERS !== "0";
 }
 
-/** Workers in the pool: FOLIO_EXTRACT_WORKERS, else min(2, CPUs). */
+/**
+ * Workers in the pool: FOLIO_EXTRACT_WORKERS, else one per CPU but one (at least 1, at most 2):
+ * the process's main thread (repair, segmentation, database, HTTP) keeps a core to itself.
+ */
 export function extractPoolSize(): number {
   const env = Number(process.env.FOLIO_EXTRACT_WORKERS);
   if (Number.isInteger(env) && env > 0) return Math.min(env, 16);
   const cpus = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(2, cpus));
+  return Math.max(1, Math.min(2, cpus - 1));
 }
 
 /** pdfjs-dist's legacy build, as a file URL a worker can import (from the app's node_modules). */
