@@ -33,10 +33,14 @@ export class LocalStorage implements Storage {
       },
     });
     const source = body instanceof Uint8Array ? Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]) : body;
+    const out = fs.createWriteStream(tmp, { mode: 0o600 });
     try {
-      await pipeline(source, meter, fs.createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(source, meter, out);
       await fsp.rename(tmp, dest);
     } catch (err) {
+      // A write stream destroyed before its file was opened still creates the file when the open
+      // completes: wait until it has closed, or the file would outlive this removal.
+      if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
       await fsp.rm(tmp, { force: true });
       throw err;
     }
