@@ -3,7 +3,7 @@
 import { useId, useRef, useState, type KeyboardEvent } from "react";
 import type { ChunkDTO } from "@/lib/jobs/serialize";
 import { formatDuration, formatNumber } from "./format";
-import { CHUNK_STATUS, CHUNK_STATUS_ORDER, ChunkStatusIcon, attemptsText, chunkStatusLabel, pageRange } from "./job/chunkStatus";
+import { CHUNK_STATUS, CHUNK_STATUS_ORDER, ChunkStatusIcon, attemptsText, chunkStageLabel, chunkStatusLabel, pageRange } from "./job/chunkStatus";
 import { Button } from "./ui/Button";
 import { cn } from "./ui/cn";
 
@@ -20,15 +20,10 @@ export type ChunkGridProps = {
   className?: string;
 };
 
-const STAGE_LABELS: Record<string, string> = {
-  extracting: "extracting text",
-  "waiting-provider": "waiting for the AI provider",
-  rewriting: "rewriting long sentences",
-};
-
 function cellLabel(c: ChunkDTO): string {
   const parts = [`Chunk ${c.index + 1}`, pageRange(c), chunkStatusLabel(c.status)];
-  if (c.status === "PROCESSING" && c.stage) parts.push(STAGE_LABELS[c.stage] ?? c.stage);
+  const stage = chunkStageLabel(c);
+  if (stage) parts.push(stage);
   if (c.attempts > 0) parts.push(`attempts ${attemptsText(c)}`);
   if (c.status === "FAILED" && c.errorCode) parts.push(c.errorCode);
   return parts.join(", ");
@@ -188,6 +183,7 @@ type ChunkDetailsProps = {
 
 /** Fixed-height panel, so moving between chunks or a poll never shifts what is below it. */
 function ChunkDetails({ id, chunk, onRetry, retrying, retryButtonRef }: ChunkDetailsProps) {
+  const stage = chunk ? chunkStageLabel(chunk) : null;
   return (
     <div
       id={id}
@@ -211,10 +207,10 @@ function ChunkDetails({ id, chunk, onRetry, retrying, retryButtonRef }: ChunkDet
             </span>
           </div>
           <dl className="mt-1 flex flex-wrap gap-x-4 gap-y-0.5 text-xs text-zinc-700 dark:text-zinc-300">
-            {chunk.status === "PROCESSING" && chunk.stage ? (
+            {stage ? (
               <div className="flex gap-1">
                 <dt>Stage:</dt>
-                <dd>{STAGE_LABELS[chunk.stage] ?? chunk.stage}</dd>
+                <dd>{stage}</dd>
               </div>
             ) : null}
             <div className="flex gap-1">

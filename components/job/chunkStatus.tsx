@@ -103,3 +103,15 @@ export function pageRange(c: Pick<ChunkDTO, "startPage" | "endPage">): string {
 export function attemptsText(c: Pick<ChunkDTO, "attempts" | "maxAttempts">): string {
   return c.attempts > c.maxAttempts ? `${c.attempts} (${c.maxAttempts} per round)` : `${c.attempts} of ${c.maxAttempts}`;
 }
+
+const STAGE_LABELS: Record<string, string> = {
+  extracting: "extracting text",
+  "waiting-provider": "waiting for the AI provider",
+  rewriting: "rewriting long sentences",
+};
+
+/** Where a processing chunk is ("waiting for the AI provider"), or null when it is not processing. */
+export function chunkStageLabel(c: Pick<ChunkDTO, "status" | "stage">): string | null {
+  if (c.status !== "PROCESSING" || !c.stage) return null;
+  return STAGE_LABELS[c.stage] ?? c.stage;
+}

@@ -64,10 +64,6 @@ export function serializeAdminChunk(c: ChunkWithJob, staleBefore: Date) {
 }
 export type AdminChunkDTO = ReturnType<typeof serializeAdminChunk>;
 
-function stuckWhere(staleBefore: Date): Prisma.ChunkWhereInput {
-  return staleChunkWhere(staleBefore);
-}
-
 /** Chunks across all jobs matching the filters, most recently changed first. */
 export async function listAdminChunks(q: AdminChunksQuery, now = new Date()) {
   const staleSeconds = staleChunkSeconds();
@@ -78,7 +74,7 @@ export async function listAdminChunks(q: AdminChunksQuery, now = new Date()) {
   if (q.email) and.push({ job: { user: { email: { contains: q.email.toLowerCase() } } } });
   if (q.errorCode) and.push({ errorCode: q.errorCode });
   if (q.since || q.until) and.push({ updatedAt: { ...(q.since ? { gte: q.since } : {}), ...(q.until ? { lt: q.until } : {}) } });
-  if (q.stuck === "1" || q.stuck === "true") and.push(stuckWhere(staleBefore));
+  if (q.stuck === "1" || q.stuck === "true") and.push(staleChunkWhere(staleBefore));
   const where: Prisma.ChunkWhereInput = and.length ? { AND: and } : {};
   const [rows, total] = await Promise.all([
     db.chunk.findMany({
@@ -194,8 +190,8 @@ export async function adminChunkSummary(now = new Date()) {
   const staleBefore = new Date(now.getTime() - staleSeconds * 1000);
   const [counts, stuckRows, stuckCount, failures, throughput, jobs] = await Promise.all([
     db.chunk.groupBy({ by: ["status"], _count: { _all: true } }),
-    db.chunk.findMany({ where: stuckWhere(staleBefore), include: chunkInclude, orderBy: { heartbeatAt: "asc" }, take: 50 }),
-    db.chunk.count({ where: stuckWhere(staleBefore) }),
+    db.chunk.findMany({ where: staleChunkWhere(staleBefore), include: chunkInclude, orderBy: { heartbeatAt: "asc" }, take: 50 }),
+    db.chunk.count({ where: staleChunkWhere(staleBefore) }),
     failuresByCode(),
     throughputBuckets(now),
     attentionJobs(),

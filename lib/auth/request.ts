@@ -4,21 +4,18 @@ import { db } from "@/lib/db";
 import { ApiError } from "@/lib/http/errors";
 import { verifyApiToken } from "@/lib/auth/tokens";
 import { ensureAuthSecret } from "@/lib/auth/secret";
+import { SwrCache } from "@/lib/cache/swr";
 
 export type Caller = { id: string; email: string; role: "USER" | "ADMIN"; via: "session" | "token" };
 
-/** Recently checked users, so a browser polling every second is not a database read each time. */
+/**
+ * Recently checked users, so a browser polling every second is not a database read each time:
+ * one shared read per user per 2 s, never served older than that (stale limit = TTL).
+ */
 const USER_TTL_MS = 2_000;
-const recentUsers = new Map<string, { expires: number; user: Promise<{ id: string; email: string; role: "USER" | "ADMIN" } | null> }>();
+const recentUsers = new SwrCache<{ id: string; email: string; role: "USER" | "ADMIN" } | null>(USER_TTL_MS, USER_TTL_MS, 5_000);
 function findUser(id: string) {
-  const now = Date.now();
-  const hit = recentUsers.get(id);
-  if (hit && hit.expires > now) return hit.user;
-  const user = db.user.findUnique({ where: { id }, select: { id: true, email: true, role: true } });
-  recentUsers.set(id, { expires: now + USER_TTL_MS, user });
-  user.catch(() => recentUsers.delete(id));
-  if (recentUsers.size > 5_000) for (const [k, e] of recentUsers) if (e.expires <= now) recentUsers.delete(k);
-  return user;
+  return recentUsers.get(id, () => db.user.findUnique({ where: { id }, select: { id: true, email: true, role: true } }));
 }
 
 /** Decoded session cookies (the JWE string → its subject) for a short while: decoding derives a key and decrypts on every call. */

@@ -1,9 +1,9 @@
 import type { NextRequest } from "next/server";
-import { ApiError, handle } from "@/lib/http/errors";
+import { handle } from "@/lib/http/errors";
 import { ServerTiming } from "@/lib/http/server-timing";
 import { cachedJobRow } from "@/lib/jobs/poll-cache";
 import { requireCaller, type Caller } from "@/lib/auth/request";
-import { getJobForCaller } from "@/lib/jobs/queries";
+import { getJobForCaller, visibleJob } from "@/lib/jobs/queries";
 import type { Job } from "@/lib/generated/prisma/client";
 
 type Ctx = { params: Promise<{ id: string }> };
@@ -26,8 +26,7 @@ export function polledJobRoute(fn: (req: NextRequest, job: Job, caller: Caller) 
     const timing = new ServerTiming();
     const caller = await requireCaller(req);
     timing.mark("auth");
-    const job = await cachedJobRow((await params).id);
-    if (!job || (job.userId !== caller.id && caller.role !== "ADMIN")) throw new ApiError(404, "JOB_NOT_FOUND", "No such job.");
+    const job = visibleJob(await cachedJobRow((await params).id), caller);
     timing.mark("job");
     const res = await fn(req, job, caller);
     timing.mark("body");

@@ -8,7 +8,11 @@ const notFound = () => new ApiError(404, "JOB_NOT_FOUND", "No such job.");
 
 /** The job if the caller owns it (or is an admin); 404 otherwise, so ids of others' jobs leak nothing. */
 export async function getJobForCaller(id: string, caller: Caller) {
-  const job = await db.job.findUnique({ where: { id } });
+  return visibleJob(await db.job.findUnique({ where: { id } }), caller);
+}
+
+/** The same rule for a job row already read (e.g. from the poll cache). */
+export function visibleJob<J extends { userId: string }>(job: J | null, caller: Caller): J {
   if (!job || (job.userId !== caller.id && caller.role !== "ADMIN")) throw notFound();
   return job;
 }
