@@ -86,7 +86,9 @@ export class Stack {
     this.app = this.spawnLogged("app", process.execPath, [heap, nextCli, "start", "-p", String(this.appPort), "-H", "127.0.0.1"]);
     if (this.functionsPort) {
       // At a lower CPU priority, as `npm start` runs it (scripts/env.mjs, FOLIO_FUNCTIONS_NICE).
-      const args = [heap, nextCli, "start", "-p", String(this.functionsPort), "-H", "127.0.0.1"];
+      // FOLIO_CPU_PROF_DIR: write a V8 CPU profile of the functions process there (benches).
+      const prof = this.env.FOLIO_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${this.env.FOLIO_CPU_PROF_DIR}`] : [];
+      const args = [heap, ...prof, nextCli, "start", "-p", String(this.functionsPort), "-H", "127.0.0.1"];
       const nice = Number(this.env.FOLIO_FUNCTIONS_NICE ?? 10);
       this.functions =
         nice > 0 && fs.existsSync("/usr/bin/nice")
