@@ -7,10 +7,11 @@ import { getProcessor } from "@/lib/processors/registry";
 import { readCachedResult, resultCacheKey, writeCachedResult } from "@/lib/processors/cache";
 import type { ChunkResult, ProcessorOptions } from "@/lib/processors/types";
 import { ChunkError, type ChunkErrorCode } from "@/lib/jobs/chunk-errors";
-import { RetryAfterError } from "inngest";
-import { getLlmProvider } from "@/lib/processors/llm";
+import { NonRetriableError, RetryAfterError } from "inngest";
+import { getLlmProvider, type RewriteResponse } from "@/lib/processors/llm";
 import { countWords } from "@/lib/text/word-limit";
 import { settleProgress, type SettleOutcome } from "@/lib/jobs/settle";
+import { acquireProviderSlot } from "@/lib/jobs/provider-slots";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 const HEARTBEAT_MS = Number(process.env.FOLIO_HEARTBEAT_MS ?? 10_000);
@@ -120,16 +121,12 @@ async function markWaitingForProvider(chunkId: string): Promise<void> {
  * For jobs on the LLM processor: asks the provider to rewrite only the sentences longer than
  * the word limit, and stores the rewritten result under its own cache key (provider, model and
  * prompt version included), so a retry or resume never pays for the same chunk twice.
+ * The provider call waits for a slot of this process (lib/jobs/provider-slots.ts); once it has
+ * one, the chunk must still be PROCESSING in a PROCESSING job (a cancel while it waited stops it).
  */
 export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAttempt = 0): Promise<ComputeOutcome> {
   const timing = new ServerTiming();
-  // The first try belongs to the attempt computeChunk counted; each retry of this step is another.
-  const chunk = await db.chunk.update({
-    where: { id: chunkId },
-    data: { stage: "rewriting", heartbeatAt: new Date(), ...(stepAttempt > 0 ? { attempts: { increment: 1 } } : {}) },
-    include: { job: true },
-  });
-  timing.mark("mark");
+  const chunk = await db.chunk.findUniqueOrThrow({ where: { id: chunkId }, include: { job: true } });
   const limit = chunk.job.sentenceWordLimit;
   if (chunk.job.processor !== "llm" || !limit) return { ...base, rewrite: false };
   const provider = getLlmProvider();
@@ -146,14 +143,27 @@ export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAt
   const long = result.sentences.map((s, i) => ({ i, s })).filter(({ s }) => countWords(s.text) > limit);
   let sentences = result.sentences;
   if (long.length > 0) {
-    const answer = await withHeartbeat(chunkId, () =>
-      provider.rewrite({
-        sentences: long.map(({ i, s }) => ({ id: i, text: s.text })),
-        limit,
-        language: chunk.job.language,
-        context: { jobId: chunk.jobId, chunkIndex: chunk.index },
-      }),
-    );
+    const release = await acquireProviderSlot(chunk.job.userId);
+    let answer: RewriteResponse;
+    try {
+      timing.mark("slot");
+      // The first try belongs to the attempt computeChunk counted; each retry of this step is another.
+      const marked = await db.chunk.updateMany({
+        where: { id: chunkId, status: "PROCESSING", job: { status: "PROCESSING" } },
+        data: { stage: "rewriting", heartbeatAt: new Date(), ...(stepAttempt > 0 ? { attempts: { increment: 1 } } : {}) },
+      });
+      if (marked.count === 0) throw new NonRetriableError("the chunk is no longer being processed (cancelled or settled while it waited for the provider)");
+      answer = await withHeartbeat(chunkId, () =>
+        provider.rewrite({
+          sentences: long.map(({ i, s }) => ({ id: i, text: s.text })),
+          limit,
+          language: chunk.job.language,
+          context: { jobId: chunk.jobId, chunkIndex: chunk.index },
+        }),
+      );
+    } finally {
+      release();
+    }
     timing.mark("provider");
     const calls = Math.ceil(long.length / Number(process.env.FOLIO_LLM_MAX_SENTENCES_PER_CALL ?? 40));
     await db.job.update({

@@ -66,6 +66,11 @@ export type FakeLlmStats = {
   unauthorized: number;
   /** Most model calls being answered at once (a measure of the client's provider concurrency). */
   maxInFlight: number;
+  /** Sum over calls of the time from arrival to the answer's end (ms): slot time in use. */
+  busyMs: number;
+  /** Epoch ms of the first call's arrival and of the last answer's end (0 before any call). */
+  firstCallAt: number;
+  lastAnswerAt: number;
 };
 
 export type RecordedRequest = {
@@ -121,7 +126,7 @@ function rng(seed: number): () => number {
 }
 
 function emptyStats(): FakeLlmStats {
-  return { calls: 0, byChunk: {}, inputTokens: 0, outputTokens: 0, ok: 0, serverErrors: 0, rateLimited: 0, hung: 0, badAnswers: 0, unauthorized: 0, maxInFlight: 0 };
+  return { calls: 0, byChunk: {}, inputTokens: 0, outputTokens: 0, ok: 0, serverErrors: 0, rateLimited: 0, hung: 0, badAnswers: 0, unauthorized: 0, maxInFlight: 0, busyMs: 0, firstCallAt: 0, lastAnswerAt: 0 };
 }
 
 export function chunkMatches(pattern: string, chunk: string): boolean {
@@ -308,7 +313,14 @@ export async function startFakeLlm(opts: Partial<FakeLlmOptions> & { port?: numb
     stats.calls++;
     inFlight++;
     stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
-    res.once("close", () => inFlight--);
+    if (!stats.firstCallAt) stats.firstCallAt = arrived;
+    const counted = stats;
+    res.once("close", () => {
+      inFlight--;
+      const now = Date.now();
+      counted.busyMs += now - arrived;
+      counted.lastAnswerAt = Math.max(counted.lastAnswerAt, now);
+    });
     stats.byChunk[chunk] = (stats.byChunk[chunk] ?? 0) + 1;
     const callNo = stats.calls;
     recorded.push({ api, path: url.pathname, chunk, headers: { ...req.headers }, body });
