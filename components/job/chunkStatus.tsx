@@ -1,4 +1,5 @@
 import type { ChunkDTO } from "@/lib/jobs/serialize";
+import { CHUNK_STAGE, type ChunkStage } from "@/lib/jobs/chunk-stage";
 import type { ChunkSummary } from "../useJobPolling";
 import { cn } from "../ui/cn";
 
@@ -104,14 +105,14 @@ export function attemptsText(c: Pick<ChunkDTO, "attempts" | "maxAttempts">): str
   return c.attempts > c.maxAttempts ? `${c.attempts} (${c.maxAttempts} per round)` : `${c.attempts} of ${c.maxAttempts}`;
 }
 
-const STAGE_LABELS: Record<string, string> = {
-  extracting: "extracting text",
-  "waiting-provider": "waiting for the AI provider",
-  rewriting: "rewriting long sentences",
+const STAGE_LABELS: Record<ChunkStage, string> = {
+  [CHUNK_STAGE.extracting]: "extracting text",
+  [CHUNK_STAGE.waitingProvider]: "waiting for the AI provider",
+  [CHUNK_STAGE.rewriting]: "rewriting long sentences",
 };
 
 /** Where a processing chunk is ("waiting for the AI provider"), or null when it is not processing. */
 export function chunkStageLabel(c: Pick<ChunkDTO, "status" | "stage">): string | null {
   if (c.status !== "PROCESSING" || !c.stage) return null;
-  return STAGE_LABELS[c.stage] ?? c.stage;
+  return STAGE_LABELS[c.stage as ChunkStage] ?? c.stage;
 }

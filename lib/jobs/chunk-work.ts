@@ -12,6 +12,7 @@ import { getLlmProvider, type RewriteResponse } from "@/lib/processors/llm";
 import { countWords } from "@/lib/text/word-limit";
 import { settleProgress, type SettleOutcome } from "@/lib/jobs/settle";
 import { acquireProviderSlot } from "@/lib/jobs/provider-slots";
+import { CHUNK_STAGE } from "@/lib/jobs/chunk-stage";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 const HEARTBEAT_MS = Number(process.env.FOLIO_HEARTBEAT_MS ?? 10_000);
@@ -29,7 +30,7 @@ export async function claimChunk(chunkId: string): Promise<Claim> {
   if (!["PROCESSING", "SPLITTING"].includes(chunk.job.status)) return { ok: false, reason: `job is ${chunk.job.status}` };
   const res = await db.chunk.updateMany({
     where: { id: chunkId, status: { in: [...WORKABLE] } },
-    data: { status: "PROCESSING", stage: "extracting", heartbeatAt: new Date(), startedAt: new Date(), finishedAt: null },
+    data: { status: "PROCESSING", stage: CHUNK_STAGE.extracting, heartbeatAt: new Date(), startedAt: new Date(), finishedAt: null },
   });
   if (res.count === 0) return { ok: false, reason: `chunk is ${chunk.status}` };
   await db.job.updateMany({
@@ -114,7 +115,7 @@ export async function computeChunk(chunkId: string): Promise<ComputeOutcome> {
  * waits, so recovery judges it by its job's progress instead (lib/jobs/recover.ts).
  */
 async function markWaitingForProvider(chunkId: string): Promise<void> {
-  await db.chunk.updateMany({ where: { id: chunkId, status: "PROCESSING" }, data: { stage: "waiting-provider", heartbeatAt: new Date() } });
+  await db.chunk.updateMany({ where: { id: chunkId, status: "PROCESSING" }, data: { stage: CHUNK_STAGE.waitingProvider, heartbeatAt: new Date() } });
 }
 
 /**
@@ -150,7 +151,7 @@ export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAt
       // The first try belongs to the attempt computeChunk counted; each retry of this step is another.
       const marked = await db.chunk.updateMany({
         where: { id: chunkId, status: "PROCESSING", job: { status: "PROCESSING" } },
-        data: { stage: "rewriting", heartbeatAt: new Date(), ...(stepAttempt > 0 ? { attempts: { increment: 1 } } : {}) },
+        data: { stage: CHUNK_STAGE.rewriting, heartbeatAt: new Date(), ...(stepAttempt > 0 ? { attempts: { increment: 1 } } : {}) },
       });
       if (marked.count === 0) throw new NonRetriableError("the chunk is no longer being processed (cancelled or settled while it waited for the provider)");
       answer = await withHeartbeat(chunkId, () =>

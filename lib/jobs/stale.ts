@@ -1,4 +1,5 @@
 import type { Chunk, Prisma } from "@/lib/generated/prisma/client";
+import { CHUNK_STAGE } from "@/lib/jobs/chunk-stage";
 
 /**
  * When a PROCESSING chunk has stopped moving (its worker died, or its request was lost):
@@ -8,12 +9,12 @@ import type { Chunk, Prisma } from "@/lib/generated/prisma/client";
  * Recovery (lib/jobs/recover.ts) and the admin dashboard's "stuck" use the same rule.
  */
 export function staleChunkWhere(cutoff: Date): Prisma.ChunkWhereInput {
-  const working: Prisma.ChunkWhereInput = { OR: [{ stage: null }, { stage: { not: "waiting-provider" } }] };
+  const working: Prisma.ChunkWhereInput = { OR: [{ stage: null }, { stage: { not: CHUNK_STAGE.waitingProvider } }] };
   return {
     status: "PROCESSING",
     OR: [
       { AND: [working, { OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null, updatedAt: { lt: cutoff } }] }] },
-      { stage: "waiting-provider", updatedAt: { lt: cutoff }, job: { updatedAt: { lt: cutoff } } },
+      { stage: CHUNK_STAGE.waitingProvider, updatedAt: { lt: cutoff }, job: { updatedAt: { lt: cutoff } } },
     ],
   };
 }
@@ -21,6 +22,6 @@ export function staleChunkWhere(cutoff: Date): Prisma.ChunkWhereInput {
 /** The same rule for one chunk already loaded with its job's last change. */
 export function isChunkStale(c: Pick<Chunk, "status" | "stage" | "heartbeatAt" | "startedAt" | "updatedAt">, jobUpdatedAt: Date, cutoff: Date): boolean {
   if (c.status !== "PROCESSING") return false;
-  if (c.stage === "waiting-provider") return c.updatedAt < cutoff && jobUpdatedAt < cutoff;
+  if (c.stage === CHUNK_STAGE.waitingProvider) return c.updatedAt < cutoff && jobUpdatedAt < cutoff;
   return (c.heartbeatAt ?? c.startedAt ?? c.updatedAt) < cutoff;
 }
