@@ -7,6 +7,9 @@ type Statement = Database.Statement;
 type Prepared = { stmt: Statement; reader: boolean; columns: string[]; columnTypes: string[] };
 
 const STATEMENT_CACHE = 200;
+// Longer SQL (multi-row INSERTs whose row count varies) is prepared for each use instead, so
+// one-off statements neither hold memory nor push the hot ones out.
+const CACHEABLE_SQL_CHARS = 4096;
 
 /**
  * A @libsql/client `Client` for a local SQLite file, on one connection that stays open, with
@@ -87,6 +90,11 @@ export class SqliteFileClient implements Client {
     this.db.close();
   }
 
+  /** Prepared statements kept (for tests and diagnostics). */
+  get cachedStatements(): number {
+    return this.cache.size;
+  }
+
   private checkOpen(): void {
     if (this.closed) throw new Error("the SQLite client is closed");
   }
@@ -113,6 +121,7 @@ export class SqliteFileClient implements Client {
     if (reader) stmt.raw(true);
     const cols = reader ? stmt.columns() : [];
     const prepared: Prepared = { stmt, reader, columns: cols.map((c) => c.name), columnTypes: cols.map((c) => c.type ?? "") };
+    if (sql.length > CACHEABLE_SQL_CHARS) return prepared;
     this.cache.set(sql, prepared);
     if (this.cache.size > STATEMENT_CACHE) this.cache.delete(this.cache.keys().next().value as string);
     return prepared;

@@ -59,6 +59,23 @@ describe("SqliteFileClient", () => {
     expect(star.columns).toContain("extra");
   });
 
+  it("keeps at most 200 statements, and does not keep long one-off SQL", async () => {
+    const { ours } = open();
+    await ours.executeMultiple(SCHEMA);
+    const rows = 600; // about 4.8 KB of SQL
+    const values = Array.from({ length: rows }, () => "(?, ?)").join(", ");
+    const args = Array.from({ length: rows }, (_, i) => [`r${i}`, i]).flat();
+    const kept = ours.cachedStatements;
+    const res = await ours.execute({ sql: `INSERT INTO t (id, n) VALUES ${values}`, args });
+    expect(res.rowsAffected).toBe(rows);
+    expect(ours.cachedStatements).toBe(kept);
+    await ours.execute("SELECT count(*) FROM t");
+    expect(ours.cachedStatements).toBe(kept + 1);
+    for (let i = 0; i < 250; i++) await ours.execute({ sql: `SELECT ${i} AS n, count(*) FROM t`, args: [] });
+    expect(ours.cachedStatements).toBe(200);
+    expect((await ours.execute("SELECT count(*) FROM t")).rows[0][0]).toBe(rows);
+  });
+
   it("commits and rolls back transactions on its one connection", async () => {
     const { ours, upstream } = open();
     await ours.executeMultiple(SCHEMA);
