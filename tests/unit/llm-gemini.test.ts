@@ -4,12 +4,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RetryAfterError } from "inngest";
-import { describeChunkError } from "@/lib/jobs/chunk-errors";
-import { ProviderError, SYSTEM_PROMPT, alnumWords, createLlmProvider, llmConfigFromEnv, type LlmProvider, type RewriteRequest } from "@/lib/processors/llm";
+import { SYSTEM_PROMPT, alnumWords, createLlmProvider, llmConfigFromEnv, type LlmProvider, type RewriteRequest } from "@/lib/processors/llm";
 import { retryDelayFromGeminiError } from "@/lib/processors/llm/gemini";
 import { countWords } from "@/lib/text/word-limit";
 import { startFakeLlm, type FakeLlm } from "@/tests/fakes/fake-llm-server";
 import { longSentences } from "@/tests/fakes/llm-sentences";
+import { expectProviderError, failure } from "@/tests/helpers/provider-errors";
 
 let fake: FakeLlm;
 
@@ -35,24 +35,6 @@ function provider(env: Record<string, string> = {}): LlmProvider {
 
 function request(n: number, limit = 8, jobId = "job-g", chunkIndex = 0): RewriteRequest {
   return { sentences: longSentences(n), limit, language: "en", context: { jobId, chunkIndex } };
-}
-
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected the call to fail");
-}
-
-function expectProviderError(err: unknown, code: string, retryable: boolean): ProviderError {
-  expect(err).toBeInstanceOf(ProviderError);
-  const e = err as ProviderError;
-  expect(e.code).toBe(code);
-  expect(e.retryable).toBe(retryable);
-  expect(describeChunkError(e).code).toBe(code);
-  return e;
 }
 
 describe("gemini provider against the fake Gemini REST route", () => {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RetryAfterError } from "inngest";
 import { describeChunkError } from "@/lib/jobs/chunk-errors";
-import { ProviderError, PROMPT_VERSION, SYSTEM_PROMPT, alnumWords, createLlmProvider, llmConfigFromEnv, type LlmProvider, type RewriteRequest } from "@/lib/processors/llm";
+import { PROMPT_VERSION, SYSTEM_PROMPT, alnumWords, createLlmProvider, llmConfigFromEnv, type LlmProvider, type RewriteRequest } from "@/lib/processors/llm";
 import { countWords } from "@/lib/text/word-limit";
 import { startFakeLlm, type FakeLlm } from "@/tests/fakes/fake-llm-server";
 import { longSentences } from "@/tests/fakes/llm-sentences";
+import { expectProviderError, failure } from "@/tests/helpers/provider-errors";
 
 let fake: FakeLlm;
 
@@ -29,26 +30,6 @@ function provider(env: Record<string, string> = {}): LlmProvider {
 
 function request(n: number, limit = 8, jobId = "job-a", chunkIndex = 0): RewriteRequest {
   return { sentences: longSentences(n), limit, language: "fr", context: { jobId, chunkIndex } };
-}
-
-/** The error a promise rejects with (fails when it resolves). */
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected the call to fail");
-}
-
-function expectProviderError(err: unknown, code: string, retryable: boolean): ProviderError {
-  expect(err).toBeInstanceOf(ProviderError);
-  const e = err as ProviderError;
-  expect(e.code).toBe(code);
-  expect(e.retryable).toBe(retryable);
-  expect(e.message.startsWith(`${code}: `)).toBe(true);
-  expect(describeChunkError(e).code).toBe(code);
-  return e;
 }
 
 describe("openai-compatible provider against the fake", () => {
