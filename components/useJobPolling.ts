@@ -3,17 +3,10 @@
 import { useQuery, useQueryClient, type Query } from "@tanstack/react-query";
 import { useEffect } from "react";
 import type { ChunkDTO, JobDTO } from "@/lib/jobs/serialize";
+import type { ChunkSummary } from "@/lib/jobs/chunk-summary";
 import { ApiRequestError, apiFetch } from "./api";
 
-export type ChunkSummary = {
-  pending: number;
-  processing: number;
-  succeeded: number;
-  failed: number;
-  retryScheduled: number;
-  cancelled: number;
-  total: number;
-};
+export type { ChunkSummary };
 
 export type JobResponse = { job: JobDTO };
 export type ChunksResponse = { chunks: ChunkDTO[]; summary: ChunkSummary };

@@ -6,7 +6,6 @@ import type { ChunkDTO, JobDTO } from "@/lib/jobs/serialize";
 import { apiFetch, jsonInit } from "../api";
 import { meQueryKey } from "../queries";
 import { chunksQueryKey, jobQueryKey, useJobPolling, type ChunkSummary, type JobPolling, type JobResponse } from "../useJobPolling";
-import { CHUNK_STATUS } from "./chunkStatus";
 
 export type RetryVariables = {
   /** The chunks to retry; all failed chunks when absent. */
@@ -115,11 +114,4 @@ export function useJobView(jobId: string): JobView {
     [polling.job, polling.chunks, polling.summary, pendingVars],
   );
   return { ...polling, ...applied };
-}
-
-/** Counts per status computed from the chunk list (used when the summary is missing). */
-export function summarize(chunks: ChunkDTO[]): ChunkSummary {
-  const s: ChunkSummary = { pending: 0, processing: 0, succeeded: 0, failed: 0, retryScheduled: 0, cancelled: 0, total: chunks.length };
-  for (const c of chunks) s[CHUNK_STATUS[c.status].summaryKey] += 1;
-  return s;
 }

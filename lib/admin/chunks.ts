@@ -3,6 +3,7 @@ import { isChunkStale, staleChunkWhere } from "@/lib/jobs/stale";
 import { db } from "@/lib/db";
 import { pipelineConfig } from "@/lib/jobs/pipeline-config";
 import { serializeChunk } from "@/lib/jobs/serialize";
+import { summarizeChunks } from "@/lib/jobs/chunk-summary";
 import type { Chunk, ChunkStatus, Prisma } from "@/lib/generated/prisma/client";
 
 /** Chunk statuses, as stored. */
@@ -88,15 +89,6 @@ export async function listAdminChunks(q: AdminChunksQuery, now = new Date()) {
   ]);
   return { chunks: rows.map((c) => serializeAdminChunk(c, staleBefore)), total, limit: q.limit, staleSeconds };
 }
-
-const SUMMARY_KEYS: Record<ChunkStatus, "pending" | "processing" | "succeeded" | "failed" | "retryScheduled" | "cancelled"> = {
-  PENDING: "pending",
-  PROCESSING: "processing",
-  SUCCEEDED: "succeeded",
-  FAILED: "failed",
-  RETRY_SCHEDULED: "retryScheduled",
-  CANCELLED: "cancelled",
-};
 
 export const THROUGHPUT_MINUTES = 60;
 const MINUTE = 60_000;
@@ -196,11 +188,7 @@ export async function adminChunkSummary(now = new Date()) {
     throughputBuckets(now),
     attentionJobs(),
   ]);
-  const totals = { pending: 0, processing: 0, succeeded: 0, failed: 0, retryScheduled: 0, cancelled: 0, total: 0 };
-  for (const c of counts) {
-    totals[SUMMARY_KEYS[c.status]] += c._count._all;
-    totals.total += c._count._all;
-  }
+  const totals = summarizeChunks(counts, (c) => c._count._all);
   return {
     generatedAt: now.toISOString(),
     staleSeconds,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { ApiError } from "@/lib/http/errors";
 import type { Caller } from "@/lib/auth/request";
-import type { ChunkStatus } from "@/lib/generated/prisma/client";
+import { summarizeChunks } from "@/lib/jobs/chunk-summary";
 
 const notFound = () => new ApiError(404, "JOB_NOT_FOUND", "No such job.");
 
@@ -35,18 +35,7 @@ export async function listJobs(caller: Caller, params: URLSearchParams) {
   return { jobs, total, page: q.page, pageSize: q.pageSize };
 }
 
-const SUMMARY_KEYS: Record<ChunkStatus, string> = {
-  PENDING: "pending",
-  PROCESSING: "processing",
-  SUCCEEDED: "succeeded",
-  FAILED: "failed",
-  RETRY_SCHEDULED: "retryScheduled",
-  CANCELLED: "cancelled",
-};
-
 export async function listChunks(jobId: string) {
   const chunks = await db.chunk.findMany({ where: { jobId }, orderBy: { index: "asc" } });
-  const summary: Record<string, number> = { pending: 0, processing: 0, succeeded: 0, failed: 0, retryScheduled: 0, cancelled: 0, total: chunks.length };
-  for (const c of chunks) summary[SUMMARY_KEYS[c.status]] += 1;
-  return { chunks, summary };
+  return { chunks, summary: summarizeChunks(chunks) };
 }
