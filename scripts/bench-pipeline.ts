@@ -17,6 +17,7 @@ import { makeNovelPdf } from "../tests/fixtures/pdfs";
 import { ensureBuild } from "./lib/app-server";
 import { parseServerTiming } from "../lib/http/server-timing";
 import { runBookBench } from "./lib/quality/book-bench";
+import { benchAccount } from "./lib/bench-accounts";
 
 const envInt = (name: string, def: number) => {
   const v = Number(process.env[name]);
@@ -77,13 +78,9 @@ async function main(): Promise<void> {
   try {
     await stack.start();
     process.env.FOLIO_DATA_DIR = stack.dataDir;
-    const { createUser } = await import("../lib/users");
-    const { createApiToken } = await import("../lib/auth/tokens");
     const { db } = await import("../lib/db");
-    const admin = await createUser({ email: "bench-admin@folio.test", password: "bench-password", role: "ADMIN" });
-    const other = await createUser({ email: "bench-user@folio.test", password: "bench-password" });
-    const adminToken = (await createApiToken(admin.id, "bench")).token;
-    const otherToken = (await createApiToken(other.id, "bench")).token;
+    const adminToken = (await benchAccount("bench-admin@folio.test", { role: "ADMIN" })).token;
+    const otherToken = (await benchAccount("bench-user@folio.test")).token;
 
     const pages = CHUNKS * 15;
     console.log(`Generating a ${pages}-page book (${CHUNKS} chunks)...`);

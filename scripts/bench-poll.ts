@@ -19,6 +19,7 @@ import { makeNovelPdf } from "../tests/fixtures/pdfs";
 import { ensureBuild } from "./lib/app-server";
 import { parseServerTiming } from "../lib/http/server-timing";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { benchAccount } from "./lib/bench-accounts";
 
 const envInt = (name: string, def: number) => {
   const v = Number(process.env[name]);
@@ -92,13 +93,10 @@ async function main(): Promise<void> {
   try {
     await stack.start();
     process.env.FOLIO_DATA_DIR = stack.dataDir;
-    const { createUser } = await import("../lib/users");
-    const { createApiToken } = await import("../lib/auth/tokens");
     const { db } = await import("../lib/db");
-    const password = "bench-password";
-    const user = await createUser({ email: "bench-reader@folio.test", password });
-    const token = (await createApiToken(user.id, "bench")).token;
-    const cookie = await sessionCookie(stack.baseUrl, user.email, password);
+    const user = await benchAccount("bench-reader@folio.test");
+    const token = user.token;
+    const cookie = await sessionCookie(stack.baseUrl, user.email, user.password);
 
     console.log(`Generating a ${PAGES}-page book...`);
     const book = await makeNovelPdf({ pages: PAGES, seed: 90 });

@@ -24,6 +24,7 @@ import path from "node:path";
 import { makePdfOfSize } from "../tests/fixtures/pdfs";
 import { ensureBuild, startApp, startEventSink, type EventSink, type RunningApp } from "./lib/app-server";
 import { RssSampler } from "./lib/rss";
+import { benchAccount } from "./lib/bench-accounts";
 
 const DIST = ".next-bench";
 const MiB = 1024 * 1024;
@@ -118,13 +119,9 @@ async function main(): Promise<void> {
 
 /** Creates a bench user and API token directly in the database (lib code, same DB as the app). */
 async function createBenchToken(): Promise<string> {
-  const { createUser } = await import("../lib/users");
-  const { createApiToken } = await import("../lib/auth/tokens");
   const { db } = await import("../lib/db");
   try {
-    const email = `bench-${Date.now()}@folio.local`;
-    const user = await createUser({ email, password: "bench-password-1", role: "ADMIN" });
-    return (await createApiToken(user.id, "bench")).token;
+    return (await benchAccount(`bench-${Date.now()}@folio.local`, { role: "ADMIN", password: "bench-password-1" })).token;
   } finally {
     await db.$disconnect();
   }

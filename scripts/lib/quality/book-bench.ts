@@ -12,6 +12,7 @@ import { Stack } from "../../../tests/helpers/stack";
 import { makeNovel } from "../../../tests/fixtures/pdfs";
 import { ensureBuild } from "../app-server";
 import { RssSampler } from "../rss";
+import { benchAccount } from "../bench-accounts";
 
 export type BookBenchResult = {
   pages: number;
@@ -48,11 +49,8 @@ export async function runBookBench(opts: { pages?: number; log?: (line: string) 
   try {
     await stack.start();
     process.env.FOLIO_DATA_DIR = stack.dataDir;
-    const { createUser } = await import("../../../lib/users");
-    const { createApiToken } = await import("../../../lib/auth/tokens");
     const { db } = await import("../../../lib/db");
-    const user = await createUser({ email: "book-bench@folio.test", password: "bench-password" });
-    const token = (await createApiToken(user.id, "book-bench")).token;
+    const { token } = await benchAccount("book-bench@folio.test", { tokenName: "book-bench" });
     appRss = new RssSampler(stack.app!.pid!);
     runnerRss = new RssSampler(stack.runner!.pid!);
     if (stack.functions?.pid) functionsRss = new RssSampler(stack.functions.pid);
