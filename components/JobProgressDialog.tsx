@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { useEffect, useId, useRef, type KeyboardEvent, type MouseEvent } from "react";
-import { errorMessage } from "./api";
 import { formatBytes, formatNumber } from "./format";
 import { JobLive } from "./job/JobLive";
 import { useJobView } from "./job/useJobActions";
@@ -10,6 +9,7 @@ import { Alert } from "./ui/Alert";
 import { Button, buttonClasses } from "./ui/Button";
 import { Skeleton } from "./ui/Skeleton";
 import { StatusBadge } from "./ui/StatusBadge";
+import { LoadErrorAlert } from "./LoadErrorAlert";
 
 export type JobProgressDialogProps = {
   /** The job to follow; the dialog is open while this is set. */
@@ -154,17 +154,7 @@ function DialogBody({ jobId, titleId, headingRef, onClose }: DialogBodyProps) {
             This job does not exist, or it belongs to another account.
           </Alert>
         ) : loadError ? (
-          <Alert
-            variant="error"
-            title="Could not load this job"
-            action={
-              <Button variant="secondary" size="sm" onClick={refetch}>
-                Retry
-              </Button>
-            }
-          >
-            {errorMessage(loadError)}
-          </Alert>
+          <LoadErrorAlert title="Could not load this job" error={loadError} onRetry={refetch} />
         ) : isLoading || !job ? (
           <div className="space-y-4" aria-busy="true">
             <p className="sr-only" role="status">

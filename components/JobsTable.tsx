@@ -4,16 +4,16 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import type { JobDTO } from "@/lib/jobs/serialize";
-import { apiFetch, errorMessage } from "./api";
+import { apiFetch } from "./api";
 import { formatDateTime, formatDuration, formatNumber, formatRelativeTime, jobDurationMs } from "./format";
 import { hasResult } from "./job/JobLive";
 import { JobProgressDialog } from "./JobProgressDialog";
 import { useNow } from "./useNow";
-import { Alert } from "./ui/Alert";
 import { Button, ButtonLink, buttonClasses } from "./ui/Button";
 import { Card } from "./ui/Card";
 import { Skeleton } from "./ui/Skeleton";
 import { StatusBadge } from "./ui/StatusBadge";
+import { LoadErrorAlert } from "./LoadErrorAlert";
 
 export type JobsPage = { jobs: JobDTO[]; page: number; pageSize: number; total: number };
 
@@ -39,17 +39,7 @@ export function JobsTable({ page, pageSize = 20 }: JobsTableProps) {
 
   if (query.isError && !query.data) {
     return (
-      <Alert
-        variant="error"
-        title="Could not load your jobs"
-        action={
-          <Button variant="secondary" size="sm" loading={query.isFetching} onClick={() => void query.refetch()}>
-            Retry
-          </Button>
-        }
-      >
-        {errorMessage(query.error)}
-      </Alert>
+      <LoadErrorAlert title="Could not load your jobs" error={query.error} retrying={query.isFetching} onRetry={() => void query.refetch()} />
     );
   }
 

@@ -2,13 +2,12 @@
 
 import { useState } from "react";
 import type { AttentionJob, FailureGroup } from "@/lib/admin/chunks";
-import { errorMessage } from "../api";
 import { formatDateTime, formatDuration, formatNumber, formatRelativeTime, pluralize } from "../format";
 import { ChunkStatusIcon, pageRange } from "../job/chunkStatus";
 import { StatusCounts } from "../job/StatusCounts";
 import { JobProgressDialog } from "../JobProgressDialog";
+import { LoadErrorAlert } from "../LoadErrorAlert";
 import { useNow } from "../useNow";
-import { Alert } from "../ui/Alert";
 import { Button } from "../ui/Button";
 import { Card } from "../ui/Card";
 import { Skeleton } from "../ui/Skeleton";
@@ -54,17 +53,7 @@ export function AdminChunksDashboard() {
       </p>
 
       {summary.isError && !data ? (
-        <Alert
-          variant="error"
-          title="Could not load the dashboard"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => void summary.refetch()}>
-              Retry
-            </Button>
-          }
-        >
-          {errorMessage(summary.error)}
-        </Alert>
+        <LoadErrorAlert title="Could not load the dashboard" error={summary.error} onRetry={() => void summary.refetch()} />
       ) : null}
 
       <div className="grid gap-6 lg:grid-cols-2">

@@ -7,6 +7,7 @@ import { apiFetch, errorMessage, jsonInit } from "../api";
 import { formatDateTime, formatNumber, formatRelativeTime, pluralize } from "../format";
 import { CHUNK_STATUS, CHUNK_STATUS_ORDER, ChunkStatusIcon, attemptsText, chunkStatusLabel, pageRange } from "../job/chunkStatus";
 import { ConfirmAction } from "../job/ConfirmAction";
+import { LoadErrorAlert } from "../LoadErrorAlert";
 import { useNow } from "../useNow";
 import { Alert } from "../ui/Alert";
 import { Button } from "../ui/Button";
@@ -206,17 +207,7 @@ export function ChunkExplorer({ preset, onOpenJob, knownCodes }: ChunkExplorerPr
           ))}
         </div>
       ) : list.isError && !list.data ? (
-        <Alert
-          variant="error"
-          title="Could not load the chunks"
-          action={
-            <Button size="sm" variant="secondary" onClick={() => void list.refetch()}>
-              Retry
-            </Button>
-          }
-        >
-          {errorMessage(list.error)}
-        </Alert>
+        <LoadErrorAlert title="Could not load the chunks" error={list.error} onRetry={() => void list.refetch()} />
       ) : chunks.length === 0 ? (
         <p className="rounded-xl border border-dashed border-zinc-300 px-4 py-10 text-center text-sm text-zinc-700 dark:border-zinc-700 dark:text-zinc-300">
           No chunk matches these filters.

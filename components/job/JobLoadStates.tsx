@@ -1,7 +1,6 @@
-import { errorMessage } from "../api";
-import { Alert } from "../ui/Alert";
-import { Button, ButtonLink } from "../ui/Button";
+import { ButtonLink } from "../ui/Button";
 import { Card } from "../ui/Card";
+import { LoadErrorAlert } from "../LoadErrorAlert";
 
 /** The job does not exist or is not the caller's (the API answered 404). */
 export function JobNotFound() {
@@ -21,18 +20,7 @@ export function JobLoadError({ heading, error, onRetry }: { heading: string; err
   return (
     <>
       <h1 className="font-serif text-3xl font-semibold tracking-tight">{heading}</h1>
-      <Alert
-        variant="error"
-        title="Could not load this job"
-        className="mt-6"
-        action={
-          <Button variant="secondary" size="sm" onClick={onRetry}>
-            Retry
-          </Button>
-        }
-      >
-        {errorMessage(error)}
-      </Alert>
+      <LoadErrorAlert title="Could not load this job" className="mt-6" error={error} onRetry={onRetry} />
     </>
   );
 }

@@ -5,12 +5,13 @@ import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
 import type { ResultSentence } from "@/lib/jobs/result";
 import { findMatches } from "@/lib/admin/normalize";
-import { apiFetch, errorMessage } from "../api";
+import { apiFetch } from "../api";
 import { formatNumber, pluralize } from "../format";
 import { EXPORT_FORMATS, exportHref } from "../job/JobExports";
 import { hasResult } from "../job/JobLive";
 import { useJobView } from "../job/useJobActions";
 import { JobLoadError, JobNotFound } from "../job/JobLoadStates";
+import { LoadErrorAlert } from "../LoadErrorAlert";
 import { Alert } from "../ui/Alert";
 import { Button, ButtonLink, buttonClasses } from "../ui/Button";
 import { Card } from "../ui/Card";
@@ -147,17 +148,7 @@ export function ResultsView({ jobId }: { jobId: string }) {
               </p>
             </div>
             {sentences.isError && !data ? (
-              <Alert
-                variant="error"
-                title="Could not load the sentences"
-                action={
-                  <Button variant="secondary" size="sm" onClick={() => void sentences.refetch()}>
-                    Retry
-                  </Button>
-                }
-              >
-                {errorMessage(sentences.error)}
-              </Alert>
+              <LoadErrorAlert title="Could not load the sentences" error={sentences.error} onRetry={() => void sentences.refetch()} />
             ) : !data ? (
               <ListSkeleton />
             ) : data.sentences.length === 0 ? (
