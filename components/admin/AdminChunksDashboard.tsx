@@ -10,7 +10,7 @@ import { LoadErrorAlert } from "../LoadErrorAlert";
 import { useNow } from "../useNow";
 import { Button } from "../ui/Button";
 import { Card } from "../ui/Card";
-import { Skeleton } from "../ui/Skeleton";
+import { Skeleton, SkeletonRows } from "../ui/Skeleton";
 import { StatusBadge, type JobStatus } from "../ui/StatusBadge";
 import { EMPTY_FILTERS, useAdminSummary, type AdminChunkSummary, type ChunkFilters } from "./adminQueries";
 import { ChunkExplorer } from "./ChunkExplorer";
@@ -67,7 +67,7 @@ export function AdminChunksDashboard() {
               </p>
             </>
           ) : (
-            <BlockSkeleton rows={3} />
+            <SkeletonRows rows={3} />
           )}
         </SectionCard>
         <SectionCard id="throughput-heading" title="Throughput" description="Chunks settled per minute over the last hour.">
@@ -76,7 +76,7 @@ export function AdminChunksDashboard() {
       </div>
 
       <SectionCard id="failures-heading" title="Failures by error code" description="Chunks failed right now, grouped by the code of their last error.">
-        {data ? <FailureTable groups={data.failures} onShow={showFailures} onOpenJob={setOpenJob} now={now} /> : <BlockSkeleton rows={2} />}
+        {data ? <FailureTable groups={data.failures} onShow={showFailures} onOpenJob={setOpenJob} now={now} /> : <SkeletonRows rows={2} />}
       </SectionCard>
 
       <div className="grid gap-6 lg:grid-cols-2">
@@ -85,10 +85,10 @@ export function AdminChunksDashboard() {
           title="Stuck chunks"
           description={data ? `Processing, but no heartbeat for more than ${formatDuration(data.staleSeconds * 1000)}. Recovery requests them again.` : undefined}
         >
-          {data ? <StuckList summary={data} onOpenJob={setOpenJob} now={now} /> : <BlockSkeleton rows={2} />}
+          {data ? <StuckList summary={data} onOpenJob={setOpenJob} now={now} /> : <SkeletonRows rows={2} />}
         </SectionCard>
         <SectionCard id="jobs-heading" title="Jobs to watch" description="Running jobs and jobs with failed chunks. Open one to see its chunks.">
-          {data ? <JobsToWatch jobs={data.jobs} onOpen={setOpenJob} onFilter={showJob} /> : <BlockSkeleton rows={3} />}
+          {data ? <JobsToWatch jobs={data.jobs} onOpen={setOpenJob} onFilter={showJob} /> : <SkeletonRows rows={3} />}
         </SectionCard>
       </div>
 
@@ -101,16 +101,6 @@ export function AdminChunksDashboard() {
       </SectionCard>
 
       <JobProgressDialog jobId={openJob} onClose={() => setOpenJob(null)} />
-    </div>
-  );
-}
-
-function BlockSkeleton({ rows }: { rows: number }) {
-  return (
-    <div className="space-y-2" aria-busy="true">
-      {Array.from({ length: rows }, (_, i) => (
-        <Skeleton key={i} className="h-10 w-full" />
-      ))}
     </div>
   );
 }

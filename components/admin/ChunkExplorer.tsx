@@ -12,7 +12,7 @@ import { useNow } from "../useNow";
 import { Alert } from "../ui/Alert";
 import { Button } from "../ui/Button";
 import { Field, Select, TextInput } from "../ui/Field";
-import { Skeleton } from "../ui/Skeleton";
+import { SkeletonRows } from "../ui/Skeleton";
 import { cn } from "../ui/cn";
 import { EMPTY_FILTERS, useAdminChunks, type AdminChunkDTO, type AdminRetryResult, type ChunkFilters } from "./adminQueries";
 
@@ -198,14 +198,7 @@ export function ChunkExplorer({ preset, onOpenJob, knownCodes }: ChunkExplorerPr
       {retry.isError ? <Alert variant="error">{errorMessage(retry.error)}</Alert> : null}
 
       {list.isPending ? (
-        <div className="space-y-2" aria-busy="true">
-          <p className="sr-only" role="status">
-            Loading chunks…
-          </p>
-          {Array.from({ length: 5 }, (_, i) => (
-            <Skeleton key={i} className="h-10 w-full" />
-          ))}
-        </div>
+        <SkeletonRows rows={5} label="Loading chunks…" />
       ) : list.isError && !list.data ? (
         <LoadErrorAlert title="Could not load the chunks" error={list.error} onRetry={() => void list.refetch()} />
       ) : chunks.length === 0 ? (
