@@ -5,7 +5,7 @@ import { ServerTiming } from "@/lib/http/server-timing";
 import { getStorage } from "@/lib/storage";
 import { getProcessor } from "@/lib/processors/registry";
 import { readCachedResult, resultCacheKey, writeCachedResult } from "@/lib/processors/cache";
-import type { ChunkResult, ProcessorOptions } from "@/lib/processors/types";
+import type { ChunkProcessor, ChunkResult, ProcessorOptions } from "@/lib/processors/types";
 import { ChunkError, type ChunkErrorCode } from "@/lib/jobs/chunk-errors";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { getLlmProvider, type RewriteResponse } from "@/lib/processors/llm";
@@ -82,12 +82,21 @@ export async function computeChunk(chunkId: string): Promise<ComputeOutcome> {
     overlapPages: chunk.overlapPages,
   };
   const key = resultCacheKey(chunk.sha256, processor, opts);
+  const { result, cacheHit } = await storedOrComputed({ id: chunkId, storageKey: chunk.storageKey, sha256: chunk.sha256, bypassCache: chunk.bypassCache }, key, processor, opts);
+  if (rewrite) await markWaitingForProvider(chunkId);
+  return { cacheKey: key, cacheHit, sentences: result.sentences.length, warnings: result.warnings, ms: Date.now() - started, rewrite };
+}
+
+/** The stored result under `key`, or the chunk's PDF processed now (and stored under `key`). */
+async function storedOrComputed(
+  chunk: { id: string; storageKey: string; sha256: string; bypassCache: boolean },
+  key: string,
+  processor: ChunkProcessor,
+  opts: ProcessorOptions,
+): Promise<{ result: ChunkResult; cacheHit: boolean }> {
   if (!chunk.bypassCache) {
     const cached = await readCachedResult(key);
-    if (cached) {
-      if (rewrite) await markWaitingForProvider(chunkId);
-      return { cacheKey: key, cacheHit: true, sentences: cached.sentences.length, warnings: cached.warnings, ms: Date.now() - started, rewrite };
-    }
+    if (cached) return { result: cached, cacheHit: true };
   }
   let bytes: Uint8Array;
   try {
@@ -100,14 +109,13 @@ export async function computeChunk(chunkId: string): Promise<ComputeOutcome> {
   }
   let result: ChunkResult;
   try {
-    result = await withHeartbeat(chunkId, () => processor.process(bytes, opts));
+    result = await withHeartbeat(chunk.id, () => processor.process(bytes, opts));
   } catch (err) {
     if (err instanceof ChunkError || err instanceof RetryAfterError) throw err;
     throw new ChunkError("EXTRACTION_FAILED", (err as Error).message ?? String(err));
   }
   await writeCachedResult(key, processor.id, result);
-  if (rewrite) await markWaitingForProvider(chunkId);
-  return { cacheKey: key, cacheHit: false, sentences: result.sentences.length, warnings: result.warnings, ms: Date.now() - started, rewrite };
+  return { result, cacheHit: false };
 }
 
 /**
