@@ -19,9 +19,9 @@ export function staleChunkWhere(cutoff: Date): Prisma.ChunkWhereInput {
   };
 }
 
-/** The same rule for one chunk already loaded with its job's last change. */
-export function isChunkStale(c: Pick<Chunk, "status" | "stage" | "heartbeatAt" | "startedAt" | "updatedAt">, jobUpdatedAt: Date, cutoff: Date): boolean {
+/** The same rule (exactly, so a chunk flagged stuck is one the stuck list shows) for one chunk already loaded with its job's last change. */
+export function isChunkStale(c: Pick<Chunk, "status" | "stage" | "heartbeatAt" | "updatedAt">, jobUpdatedAt: Date, cutoff: Date): boolean {
   if (c.status !== "PROCESSING") return false;
   if (c.stage === CHUNK_STAGE.waitingProvider) return c.updatedAt < cutoff && jobUpdatedAt < cutoff;
-  return (c.heartbeatAt ?? c.startedAt ?? c.updatedAt) < cutoff;
+  return (c.heartbeatAt ?? c.updatedAt) < cutoff;
 }
