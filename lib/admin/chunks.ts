@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { pipelineConfig } from "@/lib/jobs/pipeline-config";
 import { serializeChunk } from "@/lib/jobs/serialize";
 import { summarizeChunks } from "@/lib/jobs/chunk-summary";
-import type { Chunk, ChunkStatus, Prisma } from "@/lib/generated/prisma/client";
+import type { ChunkStatus, Prisma } from "@/lib/generated/prisma/client";
 
 /** Chunk statuses, as stored. */
 export const CHUNK_STATUSES = ["PENDING", "PROCESSING", "SUCCEEDED", "FAILED", "RETRY_SCHEDULED", "CANCELLED"] as const satisfies readonly ChunkStatus[];
@@ -50,9 +50,7 @@ const chunkInclude = {
   job: { select: { id: true, fileName: true, status: true, userId: true, updatedAt: true, user: { select: { email: true } } } },
 } satisfies Prisma.ChunkInclude;
 
-type ChunkWithJob = Chunk & {
-  job: { id: string; fileName: string; status: string; userId: string; updatedAt: Date; user: { email: string } };
-};
+type ChunkWithJob = Prisma.ChunkGetPayload<{ include: typeof chunkInclude }>;
 
 export function serializeAdminChunk(c: ChunkWithJob, staleBefore: Date) {
   return {
