@@ -39,7 +39,13 @@ export function usesBundledRunner(env) {
   return true;
 }
 
-/** The command that runs `cmd args` at a lower CPU priority (`nice -n <n>`), or as is when n is 0 or nice is missing. */
+/**
+ * The command that runs `cmd args` at a lower CPU priority (`nice -n <n>`), or as is when n is 0 or nice is missing.
+ * @param {number | string | undefined} n
+ * @param {string} cmd
+ * @param {string[]} args
+ * @returns {[string, string[]]}
+ */
 export function niced(n, cmd, args) {
   const level = Number(n);
   const nice = ["/usr/bin/nice", "/bin/nice"].find((p) => fs.existsSync(p));

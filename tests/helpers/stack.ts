@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort, TEST_DIST } from "./server";
+import { niced } from "../../scripts/env.mjs";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
@@ -90,10 +91,8 @@ export class Stack {
       const prof = this.env.FOLIO_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${this.env.FOLIO_CPU_PROF_DIR}`] : [];
       const args = [heap, ...prof, nextCli, "start", "-p", String(this.functionsPort), "-H", "127.0.0.1"];
       const nice = Number(this.env.FOLIO_FUNCTIONS_NICE ?? 10);
-      this.functions =
-        nice > 0 && fs.existsSync("/usr/bin/nice")
-          ? this.spawnLogged("functions", "/usr/bin/nice", ["-n", String(Math.min(19, nice)), process.execPath, ...args])
-          : this.spawnLogged("functions", process.execPath, args);
+      const [cmd, cmdArgs] = niced(nice, process.execPath, args);
+      this.functions = this.spawnLogged("functions", cmd, cmdArgs);
       // Spawned detached, it is its own session and so its own scheduler autogroup (Linux), where
       // nice alone does not weigh against other groups: lower the group's weight as well.
       if (nice > 0 && this.functions.pid) {
