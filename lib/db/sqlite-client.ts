@@ -60,10 +60,6 @@ export class SqliteFileClient implements Client {
     }
   }
 
-  async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
-    return this.batch(stmts, "deferred");
-  }
-
   async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
     this.checkOpen();
     this.exec(begin(this.opts.writeTransactions ? "write" : mode));
