@@ -17,7 +17,8 @@ export type TestApp = {
 };
 
 const ROOT = path.resolve(__dirname, "..", "..");
-export const TEST_DIST = ".next-test";
+/** The test build; FOLIO_TEST_DIST gives a separate one (parallel work trees, isolated runs). */
+export const TEST_DIST = process.env.FOLIO_TEST_DIST || ".next-test";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
