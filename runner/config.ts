@@ -14,6 +14,8 @@ export interface RunnerOptions {
   retentionMs?: number;
   failCheckpoints?: boolean;
   logLevel?: LogLevel;
+  signingKey?: string;
+  eventKey?: string;
 }
 
 export const DEFAULTS = {
@@ -41,7 +43,8 @@ function envNumber(env: NodeJS.ProcessEnv, name: string, opts: { min: number; in
  * Environment: FOLIO_RUNNER_PORT, FOLIO_RUNNER_HOST, FOLIO_RUNNER_DB, FOLIO_RUNNER_APP_URL,
  * FOLIO_RUNNER_WORKERS, FOLIO_RUNNER_BACKOFF_SCALE, FOLIO_RUNNER_LEASE_MS,
  * FOLIO_RUNNER_CALL_TIMEOUT_MS, FOLIO_RUNNER_RETENTION_DAYS, FOLIO_RUNNER_LOG_LEVEL,
- * FOLIO_RUNNER_TEST_FAIL_CHECKPOINTS=1 (test hook).
+ * FOLIO_RUNNER_TEST_FAIL_CHECKPOINTS=1 (test hook), FOLIO_RUNNER_SIGNING_KEY and
+ * FOLIO_RUNNER_EVENT_KEY (signed mode; see runner/signing.ts).
  */
 export function resolveConfig(opts: RunnerOptions = {}, env: NodeJS.ProcessEnv = process.env): RunnerConfig & { logLevel: LogLevel } {
   const retentionDays = envNumber(env, "FOLIO_RUNNER_RETENTION_DAYS", { min: 0 });
@@ -57,7 +60,13 @@ export function resolveConfig(opts: RunnerOptions = {}, env: NodeJS.ProcessEnv =
     retentionMs: opts.retentionMs ?? (retentionDays !== undefined ? retentionDays * 86_400_000 : DEFAULTS.retentionMs),
     failCheckpoints: opts.failCheckpoints ?? env.FOLIO_RUNNER_TEST_FAIL_CHECKPOINTS === "1",
     logLevel: opts.logLevel ?? parseLogLevel(env.FOLIO_RUNNER_LOG_LEVEL, "info"),
+    signingKey: opts.signingKey ?? (env.FOLIO_RUNNER_SIGNING_KEY || undefined),
+    eventKey: opts.eventKey ?? (env.FOLIO_RUNNER_EVENT_KEY || undefined),
   };
+  if (config.signingKey && !/^[0-9a-f]{32,}$/i.test(config.signingKey.replace(/^signkey-[\w]+-/, ""))) {
+    throw new Error("FOLIO_RUNNER_SIGNING_KEY must be hex (optionally prefixed signkey-<env>-), as Inngest signing keys are");
+  }
+  if (config.signingKey && !config.eventKey) throw new Error("FOLIO_RUNNER_SIGNING_KEY needs FOLIO_RUNNER_EVENT_KEY too (signed mode checks both)");
   if (config.appUrl) {
     try {
       new URL(config.appUrl);

@@ -19,6 +19,13 @@ export interface RunnerConfig {
   retentionMs: number;
   /** Test hook: answer 500 to every checkpoint request. */
   failCheckpoints: boolean;
+  /**
+   * Signed mode (as Inngest Cloud): calls to the app are signed with this key, and the SDK's
+   * requests here (sync, checkpoints, payloads) must carry its Bearer token. Unset: dev mode.
+   */
+  signingKey?: string;
+  /** Signed mode: the only key accepted at `/e/:key`. */
+  eventKey?: string;
 }
 
 export interface Stats {

@@ -11,6 +11,7 @@ import type { RunnerContext } from "./context";
 import { resolveTarget } from "./duration";
 import { ExpressionError, compiled } from "./expressions";
 import { TransportError, httpRequest, type HttpResponse } from "./http";
+import { serverHeaders } from "./signing";
 import { ulid } from "./ids";
 import {
   completeRun,
@@ -178,7 +179,7 @@ export async function executeItem(ctx: RunnerContext, item: QueueItem, signal: A
       headers: {
         "content-type": "application/json",
         "user-agent": USER_AGENT,
-        "x-inngest-server-kind": "dev",
+        ...serverHeaders(ctx.config, prep.body),
         "x-inngest-generation-id": String(item.lease_gen),
         "x-request-id": String(prep.attemptId),
       },

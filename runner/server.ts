@@ -16,7 +16,8 @@ import type { RunnerContext } from "./context";
 import { seededUlid, ulid } from "./ids";
 import { completeRun, ingestEvent, memoize, runEvent } from "./runs";
 import { TERMINAL, getItem, getRun, memoState, num, numOrNull, str, strOrNull, toRun, toStep, type Tx } from "./store";
-import { handleRegister, requestSync } from "./sync";
+import { bearerMatches, eventKeyMatches } from "./signing";
+import { handleRegister, requestSync, sameEndpoint } from "./sync";
 import { renderIndex, type UiRun } from "./ui";
 
 const MAX_BODY = 32 * 1024 * 1024;
@@ -328,7 +329,20 @@ export function createServer(ctx: RunnerContext, hooks: ServerHooks): http.Serve
     const p = url.pathname.replace(/\/+$/, "") || "/";
     let m: RegExpExecArray | null;
 
-    if (method === "POST" && (m = /^\/e\/([^/]+)$/.exec(p))) return handleEvents(ctx, req, res);
+    if (method === "POST" && (m = /^\/e\/([^/]+)$/.exec(p))) {
+      if (ctx.config.eventKey && !eventKeyMatches(decodeURIComponent(m[1] ?? ""), ctx.config.eventKey)) {
+        await readBody(req);
+        ctx.log.warn("events.refused", { reason: "unknown event key" });
+        return send(res, 401, { ids: [], status: 401, error: "event key not accepted" });
+      }
+      return handleEvents(ctx, req, res);
+    }
+    // Signed mode: the SDK's own requests (sync, checkpoints, payloads) carry its Bearer token.
+    if (ctx.config.signingKey && (p === "/fn/register" || p.startsWith("/v1/") || p.startsWith("/v0/")) && !bearerMatches(req.headers.authorization, ctx.config.signingKey)) {
+      await readBody(req);
+      ctx.log.warn("auth.refused", { method, path: p });
+      return send(res, 401, { error: "a valid signing key is required (Authorization: Bearer <hashed signing key>)", status: 401 });
+    }
     if (method === "POST" && p === "/fn/register") {
       const out = await handleRegister(ctx, await readJson(req));
       return send(res, out.status, out.body);
@@ -370,6 +384,10 @@ export function createServer(ctx: RunnerContext, hooks: ServerHooks): http.Serve
       const body = syncBodySchema.safeParse(await readJson(req));
       const target = url.searchParams.get("url") ?? (body.success ? body.data?.url : undefined) ?? hooks.defaultAppUrl();
       if (!target) return send(res, 400, { ok: false, message: "no app URL given (?url=...) and FOLIO_RUNNER_APP_URL is not set" });
+      const configured = hooks.defaultAppUrl();
+      if (configured && !sameEndpoint(target, configured)) {
+        return send(res, 403, { ok: false, message: `this runner syncs only its configured app (${configured})` });
+      }
       try {
         const out = await requestSync(ctx, target);
         return send(res, out.ok ? 200 : 502, out);

@@ -4,6 +4,7 @@ import type { RunnerContext } from "./context";
 import { parseCron } from "./cron";
 import { httpRequest, TransportError } from "./http";
 import { parseRegistration, type FunctionDef } from "./registry";
+import { serverHeaders } from "./signing";
 import { str } from "./store";
 
 export interface RegisterResult {
@@ -14,6 +15,13 @@ export interface RegisterResult {
 /** Handles the SDK's POST /fn/register. Unsupported configuration is refused as a whole. */
 export async function handleRegister(ctx: RunnerContext, body: unknown): Promise<RegisterResult> {
   const { payload, functions, errors } = parseRegistration(body);
+  // A configured runner syncs only its own app: a registration naming another URL (e.g. one the
+  // SDK built from a forged Host header) would send every later call there.
+  const foreign = payload && ctx.config.appUrl ? [payload.url, ...functions.map((f) => f.url)].find((u) => u && !sameEndpoint(u, ctx.config.appUrl ?? "")) : undefined;
+  if (payload && foreign !== undefined) {
+    ctx.log.error("sync.refused", { app: payload.appName, url: foreign, expected: ctx.config.appUrl });
+    return { status: 403, body: { ok: false, status: 403, error: `Sync refused by the bundled Inngest runner: it serves only ${ctx.config.appUrl}, not ${foreign}` } };
+  }
   if (!payload || errors.length) {
     const error = `Sync refused by the bundled Inngest runner: ${errors.join(" | ")}`;
     ctx.log.error("sync.refused", { app: payload?.appName, url: payload?.url, errors });
@@ -63,7 +71,7 @@ export interface SyncOutcome {
 
 /** Sends the app's serve endpoint a PUT, which makes the SDK POST its functions to /fn/register. */
 export async function requestSync(ctx: RunnerContext, appUrl: string): Promise<SyncOutcome> {
-  const res = await httpRequest(appUrl, { method: "PUT", headers: { "x-inngest-server-kind": "dev", "content-type": "application/json" }, timeoutMs: 30_000 });
+  const res = await httpRequest(appUrl, { method: "PUT", headers: { ...serverHeaders(ctx.config, ""), "content-type": "application/json" }, timeoutMs: 30_000 });
   let message = res.body;
   try {
     const parsed: unknown = JSON.parse(res.body);
@@ -91,4 +99,15 @@ export async function syncUntilAnswered(ctx: RunnerContext, appUrl: string, stop
     }
   }
   return undefined;
+}
+
+/** Same serve endpoint: origin and path equal (a query string, e.g. the SDK's deployId, aside). */
+export function sameEndpoint(a: string, b: string): boolean {
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return x.origin === y.origin && x.pathname.replace(/\/+$/, "") === y.pathname.replace(/\/+$/, "");
+  } catch {
+    return false;
+  }
 }
