@@ -7,8 +7,9 @@ import path from "node:path";
 import { defaultEnv } from "./env.mjs";
 
 const root = process.cwd();
-// `next dev` serves the functions itself (no second process in development).
-const env = defaultEnv({ FOLIO_FUNCTIONS_PROCESS: "0", ...process.env });
+// `next dev` serves the functions itself (no second process in development), on loopback, with
+// the Inngest SDK in dev mode (unsigned calls, as `inngest dev` makes them): never on a network.
+const env = defaultEnv({ FOLIO_FUNCTIONS_PROCESS: "0", FOLIO_INNGEST_UNSIGNED: "1", HOST: "127.0.0.1", ...process.env });
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
 const prep = spawnSync(bin("tsx"), ["scripts/prepare.ts"], { stdio: "inherit", env });
@@ -32,7 +33,7 @@ function start(name, cmd, args) {
   children.push(child);
 }
 
-start("next", bin("next"), ["dev", "-p", env.PORT]);
+start("next", bin("next"), ["dev", "-p", env.PORT, "-H", env.HOST]);
 // Prefer a real `inngest dev` when its binary is installed; otherwise the bundled runner.
 const cli = env.FOLIO_BUNDLED_RUNNER === "1" ? inngestCliBinary() : null;
 if (cli) {

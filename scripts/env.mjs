@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { ensureInngestKeys } from "./inngest-keys.mjs";
 
 // Embedded defaults shared by `npm start` and `npm run dev`.
 export function defaultEnv(base) {
@@ -14,8 +15,23 @@ export function defaultEnv(base) {
   if (env.FOLIO_BUNDLED_RUNNER === "1") {
     const port = env.FOLIO_RUNNER_PORT || "8288";
     env.FOLIO_RUNNER_PORT = port;
-    env.INNGEST_DEV = "1";
     env.INNGEST_BASE_URL = `http://127.0.0.1:${port}`;
+    // Signed mode, as with Inngest Cloud: the runner signs every call with a key generated once
+    // into the data directory and the SDK refuses unsigned ones (401). INNGEST_DEV=1 (unsigned) is
+    // for `npm run dev` on loopback only (FOLIO_INNGEST_UNSIGNED=1 there).
+    if (env.FOLIO_INNGEST_UNSIGNED === "1") {
+      if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(env.HOST)) {
+        throw new Error(`FOLIO_INNGEST_UNSIGNED=1 (unsigned Inngest calls) needs a loopback HOST, not ${env.HOST}: it would let anyone on the network call the functions.`);
+      }
+      env.INNGEST_DEV = "1";
+    } else {
+      delete env.INNGEST_DEV;
+      const keys = ensureInngestKeys(env.FOLIO_DATA_DIR || "./data");
+      env.INNGEST_SIGNING_KEY = env.INNGEST_SIGNING_KEY || keys.signingKey;
+      env.INNGEST_EVENT_KEY = keys.eventKey;
+      env.FOLIO_RUNNER_SIGNING_KEY = env.INNGEST_SIGNING_KEY;
+      env.FOLIO_RUNNER_EVENT_KEY = env.INNGEST_EVENT_KEY;
+    }
     // The runner calls the Inngest functions in their own app process (same build, another
     // port), so chunk work never competes with the web requests; FOLIO_FUNCTIONS_PROCESS=0 keeps
     // one process that does both.
@@ -26,6 +42,8 @@ export function defaultEnv(base) {
     env.FOLIO_FUNCTIONS_NICE = env.FOLIO_FUNCTIONS_NICE || "10";
     const fnPort = env.FOLIO_FUNCTIONS_PROCESS === "1" ? env.FOLIO_FUNCTIONS_PORT : env.PORT;
     env.FOLIO_RUNNER_APP_URL = env.FOLIO_RUNNER_APP_URL || `http://127.0.0.1:${fnPort}/api/inngest`;
+    // The SDK registers this URL at sync, never one built from a request's Host header.
+    env.INNGEST_SERVE_ORIGIN = env.INNGEST_SERVE_ORIGIN || new URL(env.FOLIO_RUNNER_APP_URL).origin;
     env.FOLIO_RUNNER_DB = env.FOLIO_RUNNER_DB || `${env.FOLIO_DATA_DIR || "./data"}/runner.db`;
   }
   return env;

@@ -21,8 +21,8 @@ run(tsx, ["scripts/prepare.ts"]);
 run(process.execPath, [path.join(root, "scripts", "build.mjs")]);
 
 const children = [];
-function start(name, cmd, args) {
-  const child = spawn(cmd, args, { stdio: "inherit", env });
+function start(name, cmd, args, extraEnv = {}) {
+  const child = spawn(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
   child.on("exit", (code, signal) => {
     console.log(`${name} exited (${signal ?? code})`);
     for (const c of children) if (c !== child && c.exitCode === null) c.kill("SIGTERM");
@@ -34,7 +34,9 @@ function start(name, cmd, args) {
 
 const nextCli = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const heap = `--max-old-space-size=${env.FOLIO_APP_HEAP_MB}`;
-start("next", process.execPath, [heap, nextCli, "start", "-p", env.PORT, "-H", env.HOST]);
+// With a functions process, the public web process does not serve /api/inngest at all (404).
+const separateFunctions = env.FOLIO_BUNDLED_RUNNER === "1" && env.FOLIO_FUNCTIONS_PROCESS === "1";
+start("next", process.execPath, [heap, nextCli, "start", "-p", env.PORT, "-H", env.HOST], separateFunctions ? { FOLIO_SERVE_FUNCTIONS: "0" } : {});
 if (env.FOLIO_BUNDLED_RUNNER === "1") {
   if (env.FOLIO_FUNCTIONS_PROCESS === "1") {
     // The same build serving only the runner's calls to /api/inngest (chunk work), on loopback.
@@ -42,7 +44,8 @@ if (env.FOLIO_BUNDLED_RUNNER === "1") {
     console.log(`Inngest functions served by a second app process at http://127.0.0.1:${env.FOLIO_FUNCTIONS_PORT}/api/inngest`);
   }
   start("runner", process.execPath, ["--import", "tsx", path.join("runner", "main.ts")]);
-  console.log(`Bundled Inngest runner at ${env.INNGEST_BASE_URL} (runs: ${env.INNGEST_BASE_URL}/)`);
+  const mode = env.INNGEST_DEV ? "unsigned (dev mode)" : "signed";
+  console.log(`Bundled Inngest runner at ${env.INNGEST_BASE_URL}, ${mode} calls (runs: ${env.INNGEST_BASE_URL}/)`);
 } else {
   console.log(`Using the Inngest server configured by INNGEST_* variables.`);
 }

@@ -4,8 +4,9 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { newInngestKeys } from "../../scripts/inngest-keys.mjs";
 
-export type CapturedEvent = { name: string; data: Record<string, unknown>; id?: string; ts?: number };
+export type CapturedEvent = { name: string; data: Record<string, unknown>; id?: string; ts?: number; key?: string };
 
 export type TestApp = {
   baseUrl: string;
@@ -13,6 +14,8 @@ export type TestApp = {
   dataDir: string;
   adminEmail: string;
   adminPassword: string;
+  /** The Inngest keys the app runs with (signed mode, as in production). */
+  keys: { signingKey: string; eventKey: string };
   stop(): Promise<void>;
 };
 
@@ -47,7 +50,7 @@ export async function startEventSink(): Promise<{ url: string; events: CapturedE
       req.on("data", (c: Buffer) => (body += c.toString()));
       req.on("end", () => {
         const parsed = JSON.parse(body) as CapturedEvent | CapturedEvent[];
-        const list = Array.isArray(parsed) ? parsed : [parsed];
+        const list = (Array.isArray(parsed) ? parsed : [parsed]).map((e) => ({ ...e, key: decodeURIComponent(req.url?.slice(3) ?? "") }));
         events.push(...list);
         res.setHeader("content-type", "application/json");
         res.end(JSON.stringify({ ids: list.map((e, i) => e.id ?? `evt-${events.length + i}`), status: 200 }));
@@ -93,6 +96,7 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "folio-test-"));
   const sink = await startEventSink();
   const port = await freePort();
+  const keys = newInngestKeys();
   const adminEmail = "admin@folio.test";
   const adminPassword = "admin-password-1";
   const env: NodeJS.ProcessEnv = {
@@ -104,8 +108,12 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
     FOLIO_ADMIN_EMAIL: adminEmail,
     FOLIO_ADMIN_PASSWORD: adminPassword,
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-    INNGEST_DEV: "1",
+    // Signed mode, as in production: events go to the sink with the event key, and the SDK
+    // refuses unsigned calls to /api/inngest.
+    INNGEST_DEV: undefined,
     INNGEST_BASE_URL: sink.url,
+    INNGEST_SIGNING_KEY: keys.signingKey,
+    INNGEST_EVENT_KEY: keys.eventKey,
     ...extraEnv,
   };
   const prep = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/prepare.ts"], { cwd: ROOT, env, encoding: "utf8" });
@@ -127,6 +135,7 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
     dataDir,
     adminEmail,
     adminPassword,
+    keys,
     async stop() {
       if (child.exitCode === null && child.pid) {
         try {

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { freePort, TEST_DIST } from "./server";
 import { niced } from "../../scripts/env.mjs";
+import { newInngestKeys } from "../../scripts/inngest-keys.mjs";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
@@ -30,6 +31,8 @@ export class Stack {
   functions: ChildProcess | null = null;
   runner: ChildProcess | null = null;
   private env: NodeJS.ProcessEnv = { ...process.env };
+  /** Signed mode, as `npm start` runs it: the runner signs calls with these, the SDK checks them. */
+  readonly keys = newInngestKeys();
 
   constructor(private readonly opts: StackOptions = {}) {}
 
@@ -55,8 +58,13 @@ export class Stack {
       FOLIO_DATA_DIR: this.dataDir,
       FOLIO_QUIET: "1",
       NEXTAUTH_URL: this.baseUrl,
-      INNGEST_DEV: "1",
+      INNGEST_DEV: undefined,
       INNGEST_BASE_URL: this.runnerUrl,
+      INNGEST_SIGNING_KEY: this.keys.signingKey,
+      INNGEST_EVENT_KEY: this.keys.eventKey,
+      INNGEST_SERVE_ORIGIN: this.functionsUrl,
+      FOLIO_RUNNER_SIGNING_KEY: this.keys.signingKey,
+      FOLIO_RUNNER_EVENT_KEY: this.keys.eventKey,
       FOLIO_RUNNER_PORT: String(this.runnerPort),
       FOLIO_RUNNER_DB: path.join(this.dataDir, "runner.db"),
       FOLIO_RUNNER_APP_URL: `${this.functionsUrl}/api/inngest`,
@@ -72,8 +80,8 @@ export class Stack {
     return this;
   }
 
-  private spawnLogged(name: string, cmd: string, args: string[]): ChildProcess {
-    const child = spawn(cmd, args, { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  private spawnLogged(name: string, cmd: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...this.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     const log = fs.createWriteStream(path.join(this.dataDir, `${name}.log`), { flags: "a" });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
@@ -84,7 +92,9 @@ export class Stack {
     // Same heap budget as `npm start` (scripts/env.mjs).
     const heap = `--max-old-space-size=${this.env.FOLIO_APP_HEAP_MB ?? "320"}`;
     const nextCli = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
-    this.app = this.spawnLogged("app", process.execPath, [heap, nextCli, "start", "-p", String(this.appPort), "-H", "127.0.0.1"]);
+    // With a functions process, the web process answers 404 on /api/inngest, as under `npm start`.
+    const webEnv: Record<string, string> = this.functionsPort ? { FOLIO_SERVE_FUNCTIONS: "0" } : {};
+    this.app = this.spawnLogged("app", process.execPath, [heap, nextCli, "start", "-p", String(this.appPort), "-H", "127.0.0.1"], webEnv);
     if (this.functionsPort) {
       // At a lower CPU priority, as `npm start` runs it (scripts/env.mjs, FOLIO_FUNCTIONS_NICE).
       // FOLIO_CPU_PROF_DIR: write a V8 CPU profile of the functions process there (benches).
