@@ -9,8 +9,10 @@ export default defineConfig({
     setupFiles: ["tests/setup-env.ts"],
     // One app server and one SQLite file are shared; files run one after another.
     fileParallelism: false,
-    testTimeout: 30_000,
-    hookTimeout: 180_000,
+    // Ceilings for a loaded machine, not expected speeds: tests wait for states
+    // (tests/helpers/client.ts STATE_WAIT_MS = 240 s) and fail with their own message first.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     pool: "forks",
   },
 });

@@ -95,8 +95,15 @@ export async function getJob(user: { token: string }, id: string): Promise<JobLi
   return ((await res.json()) as { job: JobLike }).job;
 }
 
+/**
+ * How long a test waits for a state before it fails: a ceiling for a loaded 2-core machine, not
+ * an expected speed (tests wait for states; FOLIO_TEST_WAIT_MS overrides). Vitest's own test
+ * timeout (vitest.config.ts) is above it, so a wait fails with its own message first.
+ */
+export const STATE_WAIT_MS = Number(process.env.FOLIO_TEST_WAIT_MS) || 240_000;
+
 /** Polls the job until `done(job)` (default: terminal), failing after `ms`. */
-export async function waitForJob(user: { token: string }, id: string, done: (j: JobLike) => boolean = (j) => j.terminal, ms = 60_000): Promise<JobLike> {
+export async function waitForJob(user: { token: string }, id: string, done: (j: JobLike) => boolean = (j) => j.terminal, ms = STATE_WAIT_MS): Promise<JobLike> {
   const deadline = Date.now() + ms;
   let last: JobLike | undefined;
   while (Date.now() < deadline) {

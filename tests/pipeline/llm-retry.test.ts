@@ -39,7 +39,7 @@ beforeAll(async () => {
   useBaseUrl(stack.baseUrl);
   process.env.FOLIO_DATA_DIR = stack.dataDir;
   user = await newUser("llm");
-}, 120_000);
+});
 
 afterAll(async () => {
   useBaseUrl(null);
@@ -55,7 +55,7 @@ describe("LLM processor, failures and retries (fake provider)", () => {
     expect(res.status).toBe(202);
     const jobId = ((await res.json()) as { job: { id: string } }).job.id;
 
-    const partial = await waitForJob(user, jobId, (j) => j.terminal, 90_000);
+    const partial = await waitForJob(user, jobId, (j) => j.terminal);
     expect(partial).toMatchObject({ status: "PARTIAL_SUCCESS", succeededChunks: 2, failedChunks: 1, retryRound: 2 });
     expect(String(partial.errorSummary)).toMatch(/^PROVIDER_ERROR: 1 chunk \(pages 20-40\)/);
     const failed = await db.chunk.findFirstOrThrow({ where: { jobId, index: 1 } });
@@ -77,7 +77,7 @@ describe("LLM processor, failures and retries (fake provider)", () => {
     const loser = a.status === 409 ? a : b;
     expect(await errorCode(loser)).toBe("NOTHING_TO_RETRY");
 
-    const done = await waitForJob(user, jobId, (j) => j.terminal, 60_000);
+    const done = await waitForJob(user, jobId, (j) => j.terminal);
     expect(done).toMatchObject({ status: "COMPLETED", failedChunks: 0, succeededChunks: 3, creditsCharged: 47, errorSummary: null });
     expect([chunkCalls(jobId, 0), chunkCalls(jobId, 2)]).toEqual(callsDone);
     expect(done.providerCalls as number).toBeGreaterThanOrEqual(3);
@@ -89,7 +89,7 @@ describe("LLM processor, failures and retries (fake provider)", () => {
     expect(await db.chunk.count({ where: { jobId } })).toBe(3);
     const charges = await db.creditEntry.aggregate({ where: { jobId, kind: "CHARGE" }, _sum: { amount: true } });
     expect(charges._sum.amount).toBe(-47);
-  }, 150_000);
+  });
 
   it("re-processes a completed chunk on a forced retry, bypassing the cache, without charging again", async () => {
     const book = await makeNovel({ pages: 12, seed: 45 });
@@ -109,7 +109,7 @@ describe("LLM processor, failures and retries (fake provider)", () => {
     const again = await db.chunk.findUniqueOrThrow({ where: { id: chunk.id } });
     expect(again).toMatchObject({ id: chunk.id, status: "SUCCEEDED", cacheHit: false, attempts: 2 });
     expect(await db.creditEntry.count({ where: { jobId, kind: "CHARGE" } })).toBe(1);
-  }, 90_000);
+  });
 
   it("completes a 300-page book with 30% random provider failures, identical to a run without failures", async () => {
     const book = await makeNovel({ pages: 300, seed: 47 });
@@ -117,7 +117,7 @@ describe("LLM processor, failures and retries (fake provider)", () => {
       fake.configure({ failureRate, seed: 7, failChunks: {} });
       const res = await upload(user, book.bytes, { fields: { processor: "llm", sentenceWordLimit: "12" } });
       const jobId = ((await res.json()) as { job: { id: string } }).job.id;
-      const job = await waitForJob(user, jobId, (j) => j.terminal, 180_000);
+      const job = await waitForJob(user, jobId, (j) => j.terminal);
       const json = (await (await fetch(`${baseUrl()}/api/jobs/${jobId}/result?format=json`, { headers: bearer(user) })).json()) as ResultJson;
       const chunks = await db.chunk.findMany({ where: { jobId }, select: { status: true, attempts: true } });
       return { job, json, chunks };
@@ -150,7 +150,7 @@ describe("LLM processor, failures and retries (fake provider)", () => {
         mostWaiting = Math.max(mostWaiting, await db.chunk.count({ where: { jobId, status: "PROCESSING", stage: "waiting-provider" } }));
         await new Promise((r) => setTimeout(r, 50));
       }
-      const done = await waitForJob(user, jobId, (j) => j.terminal, 60_000);
+      const done = await waitForJob(user, jobId, (j) => j.terminal);
       expect(done).toMatchObject({ status: "COMPLETED", totalChunks: 8, succeededChunks: 8 });
       expect(fake.stats().calls).toBe(8);
       expect(fake.stats().maxInFlight).toBe(1);
@@ -159,7 +159,7 @@ describe("LLM processor, failures and retries (fake provider)", () => {
     } finally {
       fake.reset();
     }
-  }, 120_000);
+  });
 
   it("cancels a job whose chunks wait for the provider: no provider call starts after the cancel is answered", async () => {
     const book = await makeNovel({ pages: 120, seed: 49 });
@@ -181,7 +181,7 @@ describe("LLM processor, failures and retries (fake provider)", () => {
     } finally {
       fake.reset();
     }
-  }, 120_000);
+  });
 
   it("answers a bad retry request clearly", async () => {
     const book = await makeNovel({ pages: 3, seed: 46 });

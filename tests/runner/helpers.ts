@@ -158,7 +158,7 @@ export async function sendEvents(runnerUrl: string, events: unknown, headers: Re
 }
 
 export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, opts: { timeout?: number; interval?: number; what?: string } = {}): Promise<T> {
-  const deadline = Date.now() + (opts.timeout ?? 15_000);
+  const deadline = Date.now() + (opts.timeout ?? 60_000);
   let lastErr: unknown;
   while (Date.now() < deadline) {
     try {
@@ -210,7 +210,7 @@ export async function getRunDetail(runnerUrl: string, id: string): Promise<RunDe
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);
 
 /** Waits until `count` runs of the function exist and all are finished. */
-export async function waitForRuns(runnerUrl: string, fnId: string, count: number, timeout = 20_000): Promise<RunSummary[]> {
+export async function waitForRuns(runnerUrl: string, fnId: string, count: number, timeout = 60_000): Promise<RunSummary[]> {
   return waitFor(
     async () => {
       const runs = await listRuns(runnerUrl, fnId);
@@ -220,7 +220,7 @@ export async function waitForRuns(runnerUrl: string, fnId: string, count: number
   );
 }
 
-export async function waitForRun(runnerUrl: string, fnId: string, timeout = 20_000): Promise<RunSummary> {
+export async function waitForRun(runnerUrl: string, fnId: string, timeout = 60_000): Promise<RunSummary> {
   const runs = await waitForRuns(runnerUrl, fnId, 1, timeout);
   return runs[0] as RunSummary;
 }
