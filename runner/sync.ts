@@ -101,12 +101,22 @@ export async function syncUntilAnswered(ctx: RunnerContext, appUrl: string, stop
   return undefined;
 }
 
-/** Same serve endpoint: origin and path equal (a query string, e.g. the SDK's deployId, aside). */
+/**
+ * Same serve endpoint: origin, path and query equal, apart from the `fnId`/`stepId` the SDK adds
+ * to each function's URL (so a PUT with a query of its own cannot change where calls go).
+ */
 export function sameEndpoint(a: string, b: string): boolean {
   try {
     const x = new URL(a);
     const y = new URL(b);
-    return x.origin === y.origin && x.pathname.replace(/\/+$/, "") === y.pathname.replace(/\/+$/, "");
+    const query = (u: URL) => {
+      const q = new URLSearchParams(u.search);
+      q.delete("fnId");
+      q.delete("stepId");
+      q.sort();
+      return q.toString();
+    };
+    return x.origin === y.origin && x.pathname.replace(/\/+$/, "") === y.pathname.replace(/\/+$/, "") && query(x) === query(y);
   } catch {
     return false;
   }

@@ -120,6 +120,10 @@ export class Stack {
   async startRunner(): Promise<void> {
     this.runner = this.spawnLogged("runner", process.execPath, ["--import", "tsx", "runner/main.ts"]);
     await waitFor(`${this.runnerUrl}/health`, this.runner, "runner");
+    // An event that arrives before the app's functions are registered starts no run (as with
+    // Inngest); recovery would pick the job up only minutes later. Wait for the sync, as an
+    // operator waits for "synced" before sending traffic.
+    await waitForSync(this.runnerUrl, this.runner);
   }
 
   /** Kills the app's processes (web and functions) or the runner (SIGKILL by default: a crash, not a shutdown). */
@@ -163,4 +167,19 @@ async function waitFor(url: string, child: ChildProcess, name: string, ms = 60_0
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`${name} at ${url} did not become healthy`);
+}
+
+async function waitForSync(runnerUrl: string, child: ChildProcess, ms = 120_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`runner exited early with code ${child.exitCode}`);
+    try {
+      const body = (await (await fetch(`${runnerUrl}/functions`)).json()) as { functions: unknown[] };
+      if (body.functions.length > 0) return;
+    } catch {
+      // not answering yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`the runner at ${runnerUrl} did not sync the app's functions`);
 }
