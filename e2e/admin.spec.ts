@@ -1,5 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from "./env";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, STATE_MS } from "./env";
 import { resetLlm, setLlmFailures, signIn, signUp, snapAndAudit, snapAndAuditDark, statusLine, uniqueEmail, uploadBook } from "./helpers";
 
 const password = "a-long-enough-password";
@@ -34,12 +34,11 @@ test("a user who is not an administrator cannot reach the admin dashboard", asyn
 });
 
 test("the admin dashboard groups failures by code, retries them in bulk, drills into a job and grants credits", async ({ page }) => {
-  test.setTimeout(150_000);
   await setLlmFailures({ "*/0": "always" });
   const email = uniqueEmail("victim");
   await signUp(page, email, password);
   const { dialog } = await uploadBook(page, { name: "broken-novel.pdf", pages: 45, seed: 31, llm: true, wordLimit: 8 });
-  await expect(statusLine(dialog, "Partly done")).toBeAttached({ timeout: 90_000 });
+  await expect(statusLine(dialog, "Partly done")).toBeAttached({ timeout: STATE_MS });
   await setLlmFailures({});
   await page.keyboard.press("Escape");
   await signOut(page);
@@ -52,7 +51,7 @@ test("the admin dashboard groups failures by code, retries them in bulk, drills 
   // Failures grouped by code, with the count and the latest message.
   const failures = page.locator("section[aria-labelledby=failures-heading]");
   const row = failures.getByRole("row", { name: /PROVIDER_ERROR/ });
-  await expect(row).toBeVisible({ timeout: 15_000 });
+  await expect(row).toBeVisible({ timeout: STATE_MS });
   await expect(row.getByRole("cell").first()).toHaveText(/^[1-9]\d*$/);
   await expect(row).toContainText("forced failure of chunk");
   await expect(page.locator("section[aria-labelledby=totals-heading]")).toContainText(/Failed\s*[1-9]/);
@@ -75,9 +74,9 @@ test("the admin dashboard groups failures by code, retries them in bulk, drills 
   await watch.getByRole("button", { name: "Open broken-novel.pdf" }).click();
   const jobDialog = page.getByRole("dialog");
   await expect(jobDialog.getByRole("heading", { name: "broken-novel.pdf" })).toBeVisible();
-  await expect(statusLine(jobDialog, "Completed")).toBeAttached({ timeout: 60_000 });
+  await expect(statusLine(jobDialog, "Completed")).toBeAttached({ timeout: STATE_MS });
   await page.keyboard.press("Escape");
-  await expect(failures.getByRole("row", { name: /PROVIDER_ERROR/ })).toHaveCount(0, { timeout: 15_000 });
+  await expect(failures.getByRole("row", { name: /PROVIDER_ERROR/ })).toHaveCount(0, { timeout: STATE_MS });
 
   // Credit grants.
   await page.getByLabel("User email").last().fill(email);

@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { STATE_MS } from "./env";
 import { makeNovelPdf } from "../tests/fixtures/pdfs";
 import { signIn, signUp, snapAndAudit, snapAndAuditDark, statusLine, uniqueEmail, uploadBook } from "./helpers";
 
@@ -40,7 +41,7 @@ test("sign up, upload, follow the dialog to completion, read and search the resu
   await expect(dialog.getByRole("progressbar", { name: "Job progress" })).toBeVisible();
   await expect(dialog.getByTestId("current-step")).not.toBeEmpty();
   const grid = dialog.getByRole("grid");
-  await expect(grid.getByRole("gridcell")).toHaveCount(3, { timeout: 30_000 });
+  await expect(grid.getByRole("gridcell")).toHaveCount(3, { timeout: STATE_MS });
   await expect(dialog.getByText("45 pages", { exact: false })).toBeVisible();
 
   // The grid is keyboard operable: one tab stop, arrow keys move, the details panel follows.
@@ -54,7 +55,7 @@ test("sign up, upload, follow the dialog to completion, read and search the resu
   await page.keyboard.press("Home");
   await expect(cells.first()).toBeFocused();
 
-  await expect(statusLine(dialog, "Completed")).toBeAttached({ timeout: 60_000 });
+  await expect(statusLine(dialog, "Completed")).toBeAttached({ timeout: STATE_MS });
   await expect(grid.locator('[data-status="SUCCEEDED"]')).toHaveCount(3);
   await expect(dialog.getByText("100%")).toBeVisible();
   await snapAndAudit(page, "dialog-completed");
@@ -174,7 +175,7 @@ test("the results page of a job still running says so, and a missing job is not 
   await page.goto(`${href}/results`);
   // Either still running (then it updates by itself) or already done: both end with sentences.
   await expect(page.getByRole("heading", { level: 1, name: "tiny.pdf" })).toBeVisible();
-  await expect(page.getByText(/^Showing 1–/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/^Showing 1–/)).toBeVisible({ timeout: STATE_MS });
   await page.goto("/jobs/doesnotexist/results");
   await expect(page.getByRole("heading", { name: "Job not found" })).toBeVisible();
 });

@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { STATE_MS } from "./env";
 import { configureLlm, resetLlm, setLlmFailures, signUp, snapAndAudit, snapAndAuditDark, statusLine, uniqueEmail, uploadBook } from "./helpers";
 
 const password = "a-long-enough-password";
@@ -8,14 +9,13 @@ test.afterEach(async () => {
 });
 
 test("a chunk that keeps failing shows a failed cell with a Retry button; retrying it completes the job", async ({ page }) => {
-  test.setTimeout(120_000);
   // The provider fails every call for the first chunk of every job, until told otherwise.
   await setLlmFailures({ "*/0": "always" });
   await signUp(page, uniqueEmail("unlucky"), password);
   const { dialog } = await uploadBook(page, { name: "fragile.pdf", pages: 45, seed: 21, llm: true, wordLimit: 8 });
 
   // Attempts and an automatic round run out: the job ends partly done with chunk 1 failed.
-  await expect(statusLine(dialog, "Partly done")).toBeAttached({ timeout: 90_000 });
+  await expect(statusLine(dialog, "Partly done")).toBeAttached({ timeout: STATE_MS });
   const failedCell = dialog.getByRole("gridcell", { name: /^Chunk 1, pages 1–20, Failed/ });
   await expect(failedCell).toHaveAttribute("data-status", "FAILED");
   await expect(dialog.getByText(/PROVIDER_ERROR/).first()).toBeVisible();
@@ -33,7 +33,7 @@ test("a chunk that keeps failing shows a failed cell with a Retry button; retryi
   await retry.click();
   // Optimistic: the cell says "retry scheduled" at once, then the job runs to completion.
   await expect(dialog.getByRole("gridcell", { name: /^Chunk 1, pages 1–20, (Retry scheduled|Processing|Succeeded)/ })).toBeVisible({ timeout: 2_000 });
-  await expect(statusLine(dialog, "Completed")).toBeAttached({ timeout: 60_000 });
+  await expect(statusLine(dialog, "Completed")).toBeAttached({ timeout: STATE_MS });
   await expect(dialog.locator('[role="gridcell"][data-status="SUCCEEDED"]')).toHaveCount(3);
   await expect(dialog.getByRole("button", { name: "Retry chunk 1" })).toHaveCount(0);
 });
@@ -43,8 +43,8 @@ test("a long book can be cancelled from the dialog while it runs, and the credit
   await configureLlm({ latencyMs: 1_500 });
   await signUp(page, uniqueEmail("impatient"), password);
   const { dialog, jobId } = await uploadBook(page, { name: "long.pdf", pages: 400, seed: 4, llm: true, wordLimit: 12 });
-  await expect(dialog.getByRole("gridcell").first()).toBeVisible({ timeout: 30_000 });
-  await expect(dialog.locator('[role="gridcell"][data-status="SUCCEEDED"]').first()).toBeVisible({ timeout: 30_000 });
+  await expect(dialog.getByRole("gridcell").first()).toBeVisible({ timeout: STATE_MS });
+  await expect(dialog.locator('[role="gridcell"][data-status="SUCCEEDED"]').first()).toBeVisible({ timeout: STATE_MS });
   await expect(dialog.getByText(/^About \d/)).toBeVisible();
   await snapAndAudit(page, "dialog-progress");
   await snapAndAuditDark(page, "dialog-progress");
