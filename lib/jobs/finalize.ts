@@ -77,13 +77,10 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
   const errorSummary = failed.length ? summarizeFailures(failed) : null;
 
   const charged = await db.$transaction(async (tx) => {
-    await tx.sentence.updateMany({ where: { jobId, dropped: true }, data: { dropped: false } });
-    for (let i = 0; i < dropped.length; i += 500) {
-      await tx.sentence.updateMany({ where: { id: { in: dropped.slice(i, i + 500) } }, data: { dropped: true } });
-    }
-    const settlement = await settleCredits(tx, jobId, charge);
-    await tx.job.update({
-      where: { id: jobId },
+    // The status first, conditional on our claim: it locks the job's row, and a job cancelled
+    // meanwhile (cancelJob already settled it) is left CANCELLED instead of overwritten.
+    const ended = await tx.job.updateMany({
+      where: { id: jobId, status: "FINALIZING" },
       data: {
         status,
         stage: status.toLowerCase(),
@@ -94,8 +91,14 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
         finishedAt: new Date(),
       },
     });
-    return settlement.charged;
+    if (ended.count === 0) return null;
+    await tx.sentence.updateMany({ where: { jobId, dropped: true }, data: { dropped: false } });
+    for (let i = 0; i < dropped.length; i += 500) {
+      await tx.sentence.updateMany({ where: { id: { in: dropped.slice(i, i + 500) } }, data: { dropped: true } });
+    }
+    return (await settleCredits(tx, jobId, charge)).charged;
   });
+  if (charged === null) return { action: "noop", reason: "the job left FINALIZING (cancelled) before it was settled" };
   return { action: "done", status, sentences: sentences.length - dropped.length, charged };
 }
 
