@@ -1,11 +1,17 @@
-import { NonRetriableError } from "inngest";
+import { NonRetriableError, type FailureEventArgs } from "inngest";
 import { inngest, jobCreated, jobCancelled, chunkRequests } from "@/inngest/client";
 import { splitJob, InvalidPdfError } from "@/lib/jobs/split";
-import { advanceJob } from "@/lib/jobs/state";
+import { InsufficientCreditsError } from "@/lib/credits";
+import { advanceJob, failJob } from "@/lib/jobs/state";
 import { cancelPendingChunks } from "@/lib/jobs/cancel";
 import { db } from "@/lib/db";
 
-/** folio/job.created → split the PDF into chunk rows (checkpointed), then request every chunk. */
+/**
+ * folio/job.created → split the PDF into chunk rows (checkpointed), then request every chunk.
+ * Every way out that is not PROCESSING ends the job through failJob/advanceJob, which release
+ * its reservation: a bad PDF or too few credits (at once, not retried), or any other error
+ * after the last retry (onFailure).
+ */
 export const splitJobFn = inngest.createFunction(
   {
     id: "split-job",
@@ -13,6 +19,12 @@ export const splitJobFn = inngest.createFunction(
     triggers: [jobCreated],
     retries: 3,
     cancelOn: [{ event: jobCancelled, match: "data.jobId" }],
+    onFailure: async ({ event, error }: FailureEventArgs) => {
+      const jobId = (event.data.event.data as { jobId?: unknown } | undefined)?.jobId;
+      if (typeof jobId !== "string") return { skipped: "no jobId in the failed event" };
+      const failed = await failJob(jobId, "SPLIT_FAILED", `The PDF could not be split: ${error.message}`, "The PDF could not be split");
+      return { jobId, failed };
+    },
   },
   async ({ event, step }) => {
     const { jobId, userId } = event.data;
@@ -29,7 +41,11 @@ export const splitJobFn = inngest.createFunction(
         return { chunkIds: r.chunkIds, pageCount: r.pageCount };
       } catch (err) {
         if (err instanceof InvalidPdfError) {
-          await advanceJob(jobId, "FAILED", { stage: "failed", currentStep: "The PDF could not be split", errorSummary: err.message });
+          await failJob(jobId, err.code, err.message, "The PDF could not be split");
+          throw new NonRetriableError(err.message);
+        }
+        if (err instanceof InsufficientCreditsError) {
+          await failJob(jobId, err.code, err.message, "Not enough credits for the pages found");
           throw new NonRetriableError(err.message);
         }
         throw err;

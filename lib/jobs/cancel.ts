@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import { ApiError } from "@/lib/http/errors";
 import { dispatchJobCancelled } from "@/lib/jobs/dispatch";
+import { settleCredits } from "@/lib/credits";
 import type { Job, Prisma } from "@/lib/generated/prisma/client";
 
 const ACTIVE = ["PENDING", "SPLITTING", "PROCESSING", "FINALIZING"] as const;
@@ -19,11 +20,7 @@ export async function cancelJob(job: Job): Promise<Job> {
     if (res.count === 0) return null;
     await cancelPendingChunks(job.id, tx);
     // The reservation goes back; pages already charged by an earlier finalize stay charged.
-    const { creditsReserved } = await tx.job.findUniqueOrThrow({ where: { id: job.id }, select: { creditsReserved: true } });
-    if (creditsReserved > 0) {
-      await tx.creditEntry.create({ data: { userId: job.userId, jobId: job.id, kind: "RELEASE", amount: creditsReserved, note: "job cancelled" } });
-      await tx.job.update({ where: { id: job.id }, data: { creditsReserved: 0 } });
-    }
+    await settleCredits(tx, job.id);
     return tx.job.findUniqueOrThrow({ where: { id: job.id } });
   });
   if (!updated) throw new ApiError(409, "JOB_NOT_ACTIVE", `This job is already ${job.status.toLowerCase().replace("_", " ")}.`);

@@ -10,7 +10,7 @@ import { receiveMultipart, formatMb } from "@/lib/upload/multipart";
 import { inspectPdf } from "@/lib/pdf/inspect";
 import { jobOptionsSchema, llmAvailable } from "@/lib/jobs/options";
 import { enforceUploadRateLimit } from "@/lib/jobs/rate-limit";
-import { creditBalance, creditsForPages } from "@/lib/credits";
+import { creditBalance, creditsForPages, lockUser } from "@/lib/credits";
 import { dispatchJobCreated } from "@/lib/jobs/dispatch";
 import { Prisma, type Job } from "@/lib/generated/prisma/client";
 
@@ -38,6 +38,7 @@ export async function createJobFromUpload(req: NextRequest, caller: Caller, timi
   if (Number.isFinite(declared) && declared > cfg.maxUploadBytes + MULTIPART_OVERHEAD) {
     throw new ApiError(413, "FILE_TOO_LARGE", `The file is larger than the ${formatMb(cfg.maxUploadBytes)} limit.`);
   }
+  // Cheap early refusal before the upload is streamed; the authoritative check is below.
   await enforceUploadRateLimit(caller.id, cfg.uploadsPerHour);
   timing.mark("limit");
 
@@ -71,6 +72,10 @@ export async function createJobFromUpload(req: NextRequest, caller: Caller, timi
 
     const needed = creditsForPages(inspection.pageCount);
     const job = await db.$transaction(async (tx) => {
+      // One step under the user's lock: count, check the balance, insert (a refusal rolls back;
+      // the catch below discards the file).
+      await lockUser(tx, caller.id);
+      await enforceUploadRateLimit(caller.id, cfg.uploadsPerHour, tx);
       const balance = await creditBalance(caller.id, tx);
       if (balance < needed) {
         throw new ApiError(402, "INSUFFICIENT_CREDITS", `This book needs ${needed} credits (one per page); your balance is ${balance}.`);

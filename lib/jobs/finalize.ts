@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import { mergeChunks, type MergeChunk } from "@/lib/jobs/merge";
 import { pipelineConfig } from "@/lib/jobs/pipeline-config";
+import { settleCredits } from "@/lib/credits";
 import type { JobStatus } from "@/lib/generated/prisma/client";
 
 export type FinalizeOutcome =
@@ -13,8 +14,9 @@ const ownPages = (c: { startPage: number; endPage: number; overlapPages: number 
 /**
  * Runs when every chunk of a round has settled. Either schedules an automatic retry round for
  * the failed chunks (up to job.maxRetryRounds), or merges the sentences in page order, drops
- * the overlap duplicates, settles credits (charge succeeded pages, release the reservation)
- * and sets COMPLETED, PARTIAL_SUCCESS or FAILED. Idempotent: a second call finds nothing to do.
+ * the overlap duplicates, settles credits (settleCredits: charge succeeded pages, never more
+ * than was reserved, release the rest) and sets COMPLETED, PARTIAL_SUCCESS or FAILED.
+ * Idempotent: a second call finds nothing to do.
  */
 export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
   const job = await db.job.findUnique({ where: { id: jobId } });
@@ -74,21 +76,11 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
   const charge = succeeded.reduce((n, c) => n + ownPages(c), 0);
   const errorSummary = failed.length ? summarizeFailures(failed) : null;
 
-  await db.$transaction(async (tx) => {
-    await tx.sentence.updateMany({ where: { jobId, dropped: true }, data: { dropped: false } });
-    for (let i = 0; i < dropped.length; i += 500) {
-      await tx.sentence.updateMany({ where: { id: { in: dropped.slice(i, i + 500) } }, data: { dropped: true } });
-    }
-    const current = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { creditsReserved: true, creditsCharged: true } });
-    if (current.creditsReserved > 0) {
-      await tx.creditEntry.create({ data: { userId: job.userId, jobId, kind: "RELEASE", amount: current.creditsReserved, note: "release reservation" } });
-    }
-    const delta = charge - current.creditsCharged;
-    if (delta !== 0) {
-      await tx.creditEntry.create({ data: { userId: job.userId, jobId, kind: "CHARGE", amount: -delta, note: `${charge} pages processed` } });
-    }
-    await tx.job.update({
-      where: { id: jobId },
+  const charged = await db.$transaction(async (tx) => {
+    // The status first, conditional on our claim: it locks the job's row, and a job cancelled
+    // meanwhile (cancelJob already settled it) is left CANCELLED instead of overwritten.
+    const ended = await tx.job.updateMany({
+      where: { id: jobId, status: "FINALIZING" },
       data: {
         status,
         stage: status.toLowerCase(),
@@ -96,13 +88,18 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
         progressPercent: 100,
         sentenceCount: sentences.length - dropped.length,
         errorSummary,
-        creditsReserved: 0,
-        creditsCharged: charge,
         finishedAt: new Date(),
       },
     });
+    if (ended.count === 0) return null;
+    await tx.sentence.updateMany({ where: { jobId, dropped: true }, data: { dropped: false } });
+    for (let i = 0; i < dropped.length; i += 500) {
+      await tx.sentence.updateMany({ where: { id: { in: dropped.slice(i, i + 500) } }, data: { dropped: true } });
+    }
+    return (await settleCredits(tx, jobId, charge)).charged;
   });
-  return { action: "done", status, sentences: sentences.length - dropped.length, charged: charge };
+  if (charged === null) return { action: "noop", reason: "the job left FINALIZING (cancelled) before it was settled" };
+  return { action: "done", status, sentences: sentences.length - dropped.length, charged };
 }
 
 function summarizeFailures(failed: { index: number; startPage: number; endPage: number; errorCode: string | null; lastError: string | null }[]): string {

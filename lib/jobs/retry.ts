@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { ApiError } from "@/lib/http/errors";
-import { creditBalance } from "@/lib/credits";
+import { creditBalance, lockUser } from "@/lib/credits";
 import type { Job } from "@/lib/generated/prisma/client";
 
 export const retryRequestSchema = z
@@ -44,6 +44,7 @@ export async function scheduleManualRetry(job: Job, req: RetryRequest): Promise<
     // Reserve credits again for pages not yet paid for (re-processing paid pages costs nothing).
     const reserve = eligible.filter((c) => c.status === "FAILED").reduce((n, c) => n + ownPages(c), 0);
     if (reserve > 0) {
+      await lockUser(tx, job.userId);
       const balance = await creditBalance(job.userId, tx);
       if (balance < reserve) throw new ApiError(402, "INSUFFICIENT_CREDITS", `Retrying needs ${reserve} credits; your balance is ${balance}.`);
       await tx.creditEntry.create({ data: { userId: job.userId, jobId: job.id, kind: "RESERVE", amount: -reserve, note: `retry ${reserve} pages` } });

@@ -4,6 +4,7 @@ import { getStorage } from "@/lib/storage";
 import { chunkingFromEnv, planChunks } from "@/lib/pdf/chunking";
 import { extractChunkPdf, loadPdf } from "@/lib/pdf/split";
 import { getConfig } from "@/lib/config";
+import { reserveUpTo } from "@/lib/credits";
 
 export class InvalidPdfError extends Error {
   readonly code = "INVALID_PDF";
@@ -16,6 +17,10 @@ export function chunkKey(jobId: string, index: number): string {
 /**
  * Splits a job's PDF into chunk PDFs and upserts one Chunk row per (jobId, index).
  * Idempotent: after a crash it reuses chunks already written (same ids, no duplicates).
+ * The pages found here are the ones the pipeline processes: when they are more than the upload
+ * reserved for (its cheap count can be lied to), the difference is reserved before any chunk
+ * is written, or InsufficientCreditsError is thrown. A job no longer active (cancelled) is
+ * left alone: no reservation, no chunks.
  */
 export async function splitJob(jobId: string): Promise<{ chunkIds: string[]; pageCount: number }> {
   const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
@@ -29,6 +34,8 @@ export async function splitJob(jobId: string): Promise<{ chunkIds: string[]; pag
     throw new InvalidPdfError(`pdf-lib could not read the PDF: ${(err as Error).message}`);
   }
   if (pageCount < 1) throw new InvalidPdfError("The PDF has no pages.");
+  const { active } = await reserveUpTo(jobId, pageCount);
+  if (!active) return { chunkIds: [], pageCount };
   const plans = planChunks(pageCount, chunkingFromEnv());
   await db.job.update({
     where: { id: jobId },

@@ -64,13 +64,22 @@ export async function inspectPdf(filePath: string): Promise<PdfInspection> {
 }
 
 /**
- * Largest /Count among uncompressed /Type /Pages nodes (the root holds the total), or null.
- * Scans the bytes in place (no whole-file string), looking only at small windows.
+ * Page count from the uncompressed page tree, or null when there is none: the larger of the
+ * largest /Count among /Type /Pages nodes (the root holds the total, but a file can lie there)
+ * and the number of distinct /Type /Page leaf objects seen. Scans the bytes in place (no
+ * whole-file string, no parsing), looking only at small windows. Only an estimate for the
+ * upload's reservation: the split counts the pages for real and reserves any difference.
  */
 export function countPagesFast(bytes: Buffer): number | null {
   let best: number | null = null;
+  const leaves = new Set<string>();
   for (let at = bytes.indexOf("/Type"); at >= 0; at = bytes.indexOf("/Type", at + 5)) {
     const head = bytes.toString("latin1", at, Math.min(bytes.length, at + 32));
+    if (/^\/Type\s*\/Page(?![A-Za-z0-9])/.test(head)) {
+      // Keyed by the enclosing object's number, so an object rewritten by an incremental update counts once.
+      leaves.add(enclosingObject(bytes, at) ?? `@${at}`);
+      continue;
+    }
     if (!/^\/Type\s*\/Pages(?![A-Za-z0-9])/.test(head)) continue;
     const open = bytes.lastIndexOf("<<", at);
     const start = open >= 0 && at - open < 4096 ? open : at;
@@ -79,7 +88,17 @@ export function countPagesFast(bytes: Buffer): number | null {
     const count = /\/Count\s+(\d+)/.exec(bytes.toString("latin1", start, end));
     if (count) best = Math.max(best ?? 0, Number(count[1]));
   }
-  return best;
+  return best === null ? null : Math.max(best, leaves.size);
+}
+
+/** The "N G obj" header a little before `at` (the object the dictionary belongs to), as "N G". */
+function enclosingObject(bytes: Buffer, at: number): string | null {
+  const from = Math.max(0, at - 256);
+  // Searched in a bounded window (a view, not a copy), so a hostile file cannot make it quadratic.
+  const objAt = bytes.subarray(from, at).lastIndexOf(" obj");
+  if (objAt < 0) return null;
+  const m = /(\d+)\s+(\d+)\s+$/.exec(bytes.toString("latin1", from, from + objAt + 1));
+  return m ? `${m[1]} ${m[2]}` : null;
 }
 
 async function inspectWithPdfLib(bytes: Uint8Array, version: string): Promise<PdfInspection> {

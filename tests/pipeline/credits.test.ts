@@ -1,0 +1,154 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Stack } from "../helpers/stack";
+import { bearer, newUser, upload, useBaseUrl, waitForJob, baseUrl, type TestUser } from "../helpers/client";
+import { circularPageTreePdf, lyingCountPdf } from "../fixtures/credit-pdfs";
+import { makeNovelPdf } from "../fixtures/pdfs";
+import { expectLedgerInvariant, setBalance } from "../helpers/ledger";
+import { db } from "@/lib/db";
+
+let stack: Stack;
+const users: TestUser[] = [];
+
+async function balance(u: TestUser): Promise<number> {
+  return ((await (await fetch(`${baseUrl()}/api/me`, { headers: bearer(u) })).json()) as { credits: { balance: number } }).credits.balance;
+}
+
+async function upJob(u: TestUser, bytes: Uint8Array): Promise<{ id: string; creditsReserved: number }> {
+  const res = await upload(u, bytes);
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { job: { id: string; creditsReserved: number } }).job;
+}
+
+async function freshUser(prefix: string, credits: number): Promise<TestUser> {
+  const u = await newUser(prefix);
+  await setBalance(u.id, credits);
+  users.push(u);
+  return u;
+}
+
+/** Polls the balance until stopped; returns the lowest value seen. */
+function watchBalance(u: TestUser): { stop(): Promise<number> } {
+  let lowest = Infinity;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      lowest = Math.min(lowest, await balance(u));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return lowest;
+    },
+  };
+}
+
+beforeAll(async () => {
+  stack = await new Stack().start();
+  useBaseUrl(stack.baseUrl);
+  process.env.FOLIO_DATA_DIR = stack.dataDir;
+  // The runner syncs the app's functions on start: an event sent before that finds no function.
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { functions } = (await (await fetch(`${stack.runnerUrl}/functions`)).json()) as { functions: unknown[] };
+    if (JSON.stringify(functions).includes("split-job")) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const u of users) await expectLedgerInvariant(u.id);
+  useBaseUrl(null);
+  await stack?.stop();
+});
+
+describe("credits through the whole stack", () => {
+  it("a lying /Count (1 claimed, 40 real) with a balance that covers the lie only: FAILED INSUFFICIENT_CREDITS, no chunk ran, balance restored", async () => {
+    const user = await freshUser("liar", 10);
+    const watch = watchBalance(user);
+    const job = await upJob(user, await lyingCountPdf(40, { hideLeaves: true }));
+    expect(job.creditsReserved).toBe(1);
+    const done = await waitForJob(user, job.id, (j) => j.terminal, 120_000);
+    const lowest = await watch.stop();
+    expect(done).toMatchObject({ status: "FAILED", creditsReserved: 0, creditsCharged: 0 });
+    expect(String(done.errorSummary)).toMatch(/^INSUFFICIENT_CREDITS/);
+    expect(await db.chunk.count({ where: { jobId: job.id, OR: [{ startedAt: { not: null } }, { status: { not: "PENDING" } }] } })).toBe(0);
+    expect(await balance(user)).toBe(10);
+    expect(lowest).toBeGreaterThanOrEqual(0);
+    await expectLedgerInvariant(user.id);
+  }, 150_000);
+
+  it("a lying /Count with a balance that covers the truth: COMPLETED, the true page count reserved and charged", async () => {
+    const user = await freshUser("rich-liar", 60);
+    const job = await upJob(user, await lyingCountPdf(40, { hideLeaves: true, seed: 46 }));
+    const done = await waitForJob(user, job.id, (j) => j.terminal, 120_000);
+    expect(done).toMatchObject({ status: "COMPLETED", pageCount: 40, creditsReserved: 0, creditsCharged: 40 });
+    const reserved = await db.creditEntry.aggregate({ where: { jobId: job.id, kind: "RESERVE" }, _sum: { amount: true } });
+    expect(reserved._sum.amount).toBe(-40);
+    expect(await balance(user)).toBe(20);
+    await expectLedgerInvariant(user.id);
+  }, 150_000);
+
+  it("a circular page tree: FAILED with a code, reservation released", async () => {
+    const user = await freshUser("circular", 100);
+    const job = await upJob(user, await circularPageTreePdf(12));
+    expect(await balance(user)).toBe(100 - job.creditsReserved);
+    const done = await waitForJob(user, job.id, (j) => j.terminal, 120_000);
+    expect(done).toMatchObject({ status: "FAILED", creditsReserved: 0, creditsCharged: 0 });
+    expect(String(done.errorSummary)).toMatch(/^INVALID_PDF/);
+    expect(await balance(user)).toBe(100);
+    await expectLedgerInvariant(user.id);
+  }, 150_000);
+
+  it("a split that keeps failing: after its last retry the job is FAILED and the reservation released", async () => {
+    const user = await freshUser("splitfail", 100);
+    // Chunk files cannot be written while a plain file sits where the chunks directory goes:
+    // every attempt of the split step fails (a retriable error, not a bad PDF).
+    const chunksDir = path.join(stack.dataDir, "chunks");
+    const aside = `${chunksDir}.aside`;
+    if (fs.existsSync(chunksDir)) fs.renameSync(chunksDir, aside);
+    fs.writeFileSync(chunksDir, "not a directory");
+    try {
+      const job = await upJob(user, await makeNovelPdf({ pages: 8, seed: 47 }));
+      const done = await waitForJob(user, job.id, (j) => j.terminal, 120_000);
+      expect(done).toMatchObject({ status: "FAILED", creditsReserved: 0 });
+      expect(String(done.errorSummary)).toMatch(/^SPLIT_FAILED/);
+      expect(await balance(user)).toBe(100);
+      await expectLedgerInvariant(user.id);
+    } finally {
+      fs.rmSync(chunksDir, { force: true });
+      if (fs.existsSync(aside)) fs.renameSync(aside, chunksDir);
+    }
+  }, 150_000);
+
+  it("cancelled right after the upload (while it is split, lying /Count): released, nothing reserved after the cancel", async () => {
+    const user = await freshUser("cancel-early", 100);
+    const job = await upJob(user, await lyingCountPdf(60, { hideLeaves: true, seed: 48 }));
+    const res = await fetch(`${baseUrl()}/api/jobs/${job.id}/cancel`, { method: "POST", headers: bearer(user) });
+    expect(res.status).toBe(202);
+    const done = await waitForJob(user, job.id, (j) => j.terminal, 60_000);
+    expect(done).toMatchObject({ status: "CANCELLED", creditsReserved: 0, creditsCharged: 0 });
+    // Let the split finish whatever it was doing; it must not reserve for a cancelled job.
+    await new Promise((r) => setTimeout(r, 5000));
+    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).creditsReserved).toBe(0);
+    expect(await balance(user)).toBe(100);
+    await expectLedgerInvariant(user.id);
+  }, 150_000);
+
+  it("cancelled while processing: released, succeeded pages not charged", async () => {
+    const user = await freshUser("cancel-late", 1000);
+    const job = await upJob(user, await makeNovelPdf({ pages: 200, seed: 49 }));
+    await waitForJob(user, job.id, (j) => j.status === "PROCESSING" && (j.succeededChunks as number) >= 1, 120_000);
+    const res = await fetch(`${baseUrl()}/api/jobs/${job.id}/cancel`, { method: "POST", headers: bearer(user) });
+    expect(res.status).toBe(202);
+    const done = await waitForJob(user, job.id, (j) => j.terminal, 60_000);
+    expect(done).toMatchObject({ status: "CANCELLED", creditsReserved: 0 });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await balance(user)).toBe(1000);
+    await expectLedgerInvariant(user.id);
+  }, 150_000);
+});
