@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { getServerSession } from "next-auth";
 import type { ReactNode } from "react";
+import { connection } from "next/server";
 import { getAuthOptions } from "@/lib/auth/options";
 import { NavBar } from "@/components/NavBar";
 import { Providers } from "./providers";
@@ -20,6 +21,9 @@ export const viewport: Viewport = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request: the CSP nonce from proxy.ts is only stamped on scripts at
+  // request time, and a page prerendered at build time would have un-nonced scripts the CSP blocks.
+  await connection();
   const session = await getServerSession(getAuthOptions());
   return (
     <html lang="en">

@@ -102,10 +102,3 @@ function waitText(seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
-
-/** Only same-site relative paths are accepted as post-sign-in destinations. */
-export function safeCallbackUrl(raw: string | null | undefined, fallback = "/upload"): string {
-  if (!raw || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) return fallback;
-  if (raw.startsWith("/signin") || raw.startsWith("/signup")) return fallback;
-  return raw;
-}

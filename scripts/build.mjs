@@ -26,7 +26,7 @@ function sourceStamp() {
     }
   };
   for (const d of ["app", "components", "lib", "inngest", "public", "types", "prisma"]) walk(path.join(root, d));
-  for (const f of ["package-lock.json", "next.config.mjs", "tsconfig.json", "postcss.config.mjs"]) {
+  for (const f of ["package-lock.json", "next.config.mjs", "tsconfig.json", "postcss.config.mjs", "proxy.ts"]) {
     const p = path.join(root, f);
     if (fs.existsSync(p)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
   }

@@ -10,6 +10,7 @@ import { Field, TextInput } from "../ui/Field";
 import { AuthCard } from "./AuthCard";
 import { OAuthButtons, type OAuthProvider } from "./OAuthButtons";
 import { validateEmail } from "./validation";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 
 export type SignInFormProps = {
   /** Where to go after signing in (already checked to be a local path). */
@@ -56,7 +57,8 @@ export function SignInForm({ callbackUrl, providers, errorCode }: SignInFormProp
         setSubmitting(false);
         return;
       }
-      router.push(callbackUrl);
+      // Checked again here: this prop is the last step before navigation (defence in depth).
+      router.push(safeCallbackPath(callbackUrl));
       router.refresh();
     } catch {
       setError("Could not reach the server. Please try again.");

@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { verifyPassword } from "@/lib/auth/password";
 import { ensureAuthSecret } from "@/lib/auth/secret";
 import { credentialsSchema } from "@/lib/users";
+import { safeRedirectUrl } from "@/lib/auth/callback-url";
 
 function oauthProviders(): NextAuthOptions["providers"] {
   const list: NextAuthOptions["providers"] = [];
@@ -43,6 +44,8 @@ export function getAuthOptions(): NextAuthOptions {
       ...oauthProviders(),
     ],
     callbacks: {
+      // Open-redirect guard: only same-origin relative paths (lib/auth/callback-url.ts).
+      redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
       async signIn({ user, account }) {
         // OAuth sign-ins are linked to (or create) a local user by verified email.
         if (!account || account.type === "credentials") return true;

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { getToken } from "next-auth/jwt";
 import { db } from "@/lib/db";
 import { ApiError } from "@/lib/http/errors";
+import { assertSameOrigin } from "@/lib/http/origin";
 import { verifyApiToken } from "@/lib/auth/tokens";
 import { ensureAuthSecret } from "@/lib/auth/secret";
 import { SwrCache } from "@/lib/cache/swr";
@@ -51,6 +52,7 @@ export async function requireCaller(req: NextRequest): Promise<Caller> {
     userId = check.userId;
     via = "token";
   } else {
+    assertSameOrigin(req); // CSRF: state-changing cookie requests must come from the app's own origin
     userId = await sessionUserId(req);
   }
   if (!userId) throw new ApiError(401, "UNAUTHENTICATED", "Sign in or send an API token.");

@@ -15,10 +15,20 @@ export async function loadSentences(jobId: string): Promise<ResultSentence[]> {
   return rows.map((r, index) => ({ index, ...r }));
 }
 
-const csvCell = (v: string | number | boolean) => {
+// OWASP's list, plus the full-width = + - @ that some (East Asian) Excel builds also read as formulas.
+const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
+/**
+ * One CSV cell. Text cells that a spreadsheet would read as a formula (starting with =, +, -, @,
+ * tab or CR: OWASP "CSV Injection") get a leading single quote and are quoted, so Excel, LibreOffice
+ * and Sheets show them as text. The sentence is otherwise unchanged ("- Oui" becomes "'- Oui").
+ * Numbers and booleans are the app's own columns and are written as they are.
+ */
+export function csvCell(v: string | number | boolean): string {
   const s = String(v);
+  if (typeof v === "string" && FORMULA_START.test(s)) return `"'${s.replace(/"/g, '""')}"`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+}
 
 export function renderResult(sentences: ResultSentence[], format: ResultFormat, meta: { status: string; partial: boolean }): { body: string; contentType: string } {
   if (format === "json") {
