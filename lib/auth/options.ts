@@ -3,9 +3,12 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { db } from "@/lib/db";
-import { verifyPassword } from "@/lib/auth/password";
 import { ensureAuthSecret } from "@/lib/auth/secret";
-import { credentialsSchema } from "@/lib/users";
+import { authorizeCredentials, findSessionUser } from "@/lib/auth/credentials";
+import { credentialsSchema, endSessions } from "@/lib/users";
+
+/** Thrown by the jwt callback for a session that was signed out, demoted or whose user is gone. */
+const SESSION_ENDED = "SESSION_ENDED";
 
 function oauthProviders(): NextAuthOptions["providers"] {
   const list: NextAuthOptions["providers"] = [];
@@ -31,13 +34,10 @@ export function getAuthOptions(): NextAuthOptions {
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(raw) {
+        async authorize(raw, req) {
           const parsed = credentialsSchema.pick({ email: true, password: true }).safeParse(raw ?? {});
           if (!parsed.success) return null;
-          const user = await db.user.findUnique({ where: { email: parsed.data.email } });
-          if (!user?.passwordHash) return null;
-          if (!(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
-          return { id: user.id, email: user.email, name: user.name, role: user.role };
+          return authorizeCredentials(parsed.data.email, parsed.data.password, req?.headers ?? {});
         },
       }),
       ...oauthProviders(),
@@ -61,10 +61,20 @@ export function getAuthOptions(): NextAuthOptions {
       },
       async jwt({ token, user }) {
         if (user) {
-          const row = await db.user.findUnique({ where: { id: user.id }, select: { id: true, role: true } });
+          const row = await db.user.findUnique({ where: { id: user.id }, select: { id: true, role: true, sessionVersion: true } });
           token.sub = row?.id ?? user.id;
           token.role = row?.role ?? "USER";
+          token.sv = row?.sessionVersion ?? 0;
+          return token;
         }
+        // Every later use (/api/auth/session, getServerSession in pages): the session must still be
+        // current, and the role is the user's role now, not the one at sign-in. Throwing makes
+        // next-auth answer `{}` (and getServerSession null) and clear the cookie.
+        const current = token.sub ? await findSessionUser(token.sub) : null;
+        if (!current || !current.approved || current.sessionVersion !== (typeof token.sv === "number" ? token.sv : 0)) {
+          throw new Error(SESSION_ENDED);
+        }
+        token.role = current.role;
         return token;
       },
       async session({ session, token }) {
@@ -74,6 +84,24 @@ export function getAuthOptions(): NextAuthOptions {
         }
         return session;
       },
+    },
+    events: {
+      // Sign-out ends all of the user's browser sessions (the JWT cannot be revoked on its own).
+      async signOut({ token }) {
+        if (token?.sub) await endSessions(token.sub);
+      },
+    },
+    logger: {
+      error(code, metadata) {
+        // An ended session is expected, not an error worth a stack trace on every poll.
+        const message = metadata instanceof Error ? metadata.message : (metadata as { message?: unknown } | undefined)?.message;
+        if (code === "JWT_SESSION_ERROR" && message === SESSION_ENDED) return;
+        console.error(`[next-auth][error][${code}]`, metadata);
+      },
+      warn(code) {
+        console.warn(`[next-auth][warn][${code}]`);
+      },
+      debug() {},
     },
   };
 }
