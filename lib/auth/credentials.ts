@@ -65,6 +65,13 @@ export async function authorizeCredentials(email: string, password: string, head
 type SessionUser = { id: string; role: "USER" | "ADMIN"; sessionVersion: number; approved: boolean };
 /** Users as the session callbacks see them, shared for 2 s (like requireCaller's lookup). */
 const sessionUsers = new SwrCache<SessionUser | null>(2_000, 2_000, 5_000);
-export function findSessionUser(id: string): Promise<SessionUser | null> {
-  return sessionUsers.get(id, () => db.user.findUnique({ where: { id }, select: { id: true, role: true, sessionVersion: true, approved: true } }));
+/** `minVersion`: the session's version; a cached user older than that is read again (versions only grow). */
+export async function findSessionUser(id: string, minVersion = 0): Promise<SessionUser | null> {
+  const load = () => db.user.findUnique({ where: { id }, select: { id: true, role: true, sessionVersion: true, approved: true } });
+  const user = await sessionUsers.get(id, load);
+  if (user && user.sessionVersion < minVersion) {
+    sessionUsers.delete(id);
+    return sessionUsers.get(id, load);
+  }
+  return user;
 }

@@ -70,8 +70,9 @@ export function getAuthOptions(): NextAuthOptions {
         // Every later use (/api/auth/session, getServerSession in pages): the session must still be
         // current, and the role is the user's role now, not the one at sign-in. Throwing makes
         // next-auth answer `{}` (and getServerSession null) and clear the cookie.
-        const current = token.sub ? await findSessionUser(token.sub) : null;
-        if (!current || !current.approved || current.sessionVersion !== (typeof token.sv === "number" ? token.sv : 0)) {
+        const sv = typeof token.sv === "number" ? token.sv : 0;
+        const current = token.sub ? await findSessionUser(token.sub, sv) : null;
+        if (!current || !current.approved || current.sessionVersion !== sv) {
           throw new Error(SESSION_ENDED);
         }
         token.role = current.role;

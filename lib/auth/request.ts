@@ -66,7 +66,12 @@ export async function requireCaller(req: NextRequest): Promise<Caller> {
     userId = session?.sub;
   }
   if (!userId) throw new ApiError(401, "UNAUTHENTICATED", "Sign in or send an API token.");
-  const user = await findUser(userId);
+  let user = await findUser(userId);
+  // A session newer than the cached user (signed in again after a sign-out or role change): the cache is behind.
+  if (user && session && session.sv > user.sessionVersion) {
+    recentUsers.delete(userId);
+    user = await findUser(userId);
+  }
   if (!user) throw new ApiError(401, "UNAUTHENTICATED", "This account no longer exists.");
   // A session ends with sign-out or a role change (both bump sessionVersion); API tokens are not affected.
   if (session && (session.sv !== user.sessionVersion || !user.approved)) {
