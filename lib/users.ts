@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { hashPassword } from "@/lib/auth/password";
-import { passwordStrength, weakPasswordMessage } from "@/lib/auth/strength";
 import { ApiError } from "@/lib/http/errors";
 import { getConfig } from "@/lib/config";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -21,8 +20,13 @@ export type CreateOptions = {
   inTransaction?: (tx: Prisma.TransactionClient, userId: string) => Promise<void>;
 };
 
-/** Refuses an easily guessed password with 400 WEAK_PASSWORD and zxcvbn's feedback. */
-export function assertStrongPassword(password: string, userInputs: string[] = []): void {
+/**
+ * Refuses an easily guessed password with 400 WEAK_PASSWORD and zxcvbn's feedback. The checker and
+ * its dictionaries (~1-2 s to load and build) are imported on first use, so scripts that import
+ * this module without creating users do not pay for them.
+ */
+export async function assertStrongPassword(password: string, userInputs: string[] = []): Promise<void> {
+  const { passwordStrength, weakPasswordMessage } = await import("@/lib/auth/strength");
   const s = passwordStrength(password, userInputs);
   if (!s.ok) {
     throw new ApiError(400, "WEAK_PASSWORD", weakPasswordMessage(s), {}, { score: s.score, warning: s.warning, suggestions: s.suggestions });
@@ -42,7 +46,7 @@ async function grantWelcome(tx: Prisma.TransactionClient, userId: string): Promi
  */
 export async function createUser(input: NewUser, opts: CreateOptions = {}) {
   const { email, password, name } = credentialsSchema.parse(input);
-  assertStrongPassword(password, [email, name ?? ""]);
+  await assertStrongPassword(password, [email, name ?? ""]);
   const passwordHash = await hashPassword(password);
   try {
     return await db.$transaction(async (tx) => {

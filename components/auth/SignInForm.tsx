@@ -24,6 +24,7 @@ function messageForErrorCode(code: string | null): string | null {
   if (code === "CredentialsSignin") return "Wrong email or password.";
   if (code === "TooManyAttempts") return "Too many failed sign-ins. Please wait a few minutes and try again.";
   if (code === "PendingApproval") return "Your account is waiting for an administrator's approval.";
+  if (code === "SignupDisabled") return "New accounts need an invitation on this server; ask an administrator.";
   if (code === "SessionRequired") return "Please sign in to continue.";
   if (code === "OAuthAccountNotLinked") return "This email is already used by another sign-in method.";
   if (code === "AccessDenied") return "Access was denied.";

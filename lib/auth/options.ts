@@ -4,7 +4,8 @@ import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { db } from "@/lib/db";
 import { ensureAuthSecret } from "@/lib/auth/secret";
-import { authorizeCredentials, findSessionUser } from "@/lib/auth/credentials";
+import { PENDING_APPROVAL, authorizeCredentials, findSessionUser } from "@/lib/auth/credentials";
+import { getAuthSettings } from "@/lib/auth/settings";
 import { credentialsSchema, endSessions } from "@/lib/users";
 
 /** Thrown by the jwt callback for a session that was signed out, demoted or whose user is gone. */
@@ -48,15 +49,20 @@ export function getAuthOptions(): NextAuthOptions {
         if (!account || account.type === "credentials") return true;
         if (!user.email) return false;
         const email = user.email.toLowerCase();
-        const local =
-          (await db.user.findUnique({ where: { email } })) ??
-          (await db.user.create({ data: { email, name: user.name ?? null, image: user.image ?? null } }));
+        let local = await db.user.findUnique({ where: { email } });
+        if (!local) {
+          // A first OAuth sign-in is a sign-up: FOLIO_SIGNUP applies (invite codes only go through the form).
+          const mode = getAuthSettings().signupMode;
+          if (mode === "closed" || mode === "invite") return "/signin?error=SignupDisabled";
+          local = await db.user.create({ data: { email, name: user.name ?? null, image: user.image ?? null, approved: mode !== "approval" } });
+        }
         await db.account.upsert({
           where: { provider_providerAccountId: { provider: account.provider, providerAccountId: account.providerAccountId } },
           update: {},
           create: { userId: local.id, type: account.type, provider: account.provider, providerAccountId: account.providerAccountId },
         });
         user.id = local.id;
+        if (!local.approved) return `/signin?error=${PENDING_APPROVAL}`;
         return true;
       },
       async jwt({ token, user }) {

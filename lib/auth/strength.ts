@@ -9,12 +9,21 @@ import * as en from "@zxcvbn-ts/language-en";
  */
 export const MIN_SCORE = 3;
 
+/**
+ * zxcvbn runs synchronously and some inputs are slow (a 200-character "aB3$aB3$..." took 11 s with
+ * the defaults): only the first 64 characters are rated (longer ones are long enough) and the l33t
+ * matcher tries at most 10 substitutions; worst case measured ~0.3 s on the loaded dev machine.
+ * Sign-up is rate limited before this runs.
+ */
+const LIMITS = { maxLength: 64, l33tMaxSubstitutions: 10 };
+
 let factory: ZxcvbnFactory | undefined;
 function zxcvbn(): ZxcvbnFactory {
   factory ??= new ZxcvbnFactory({
     translations: en.translations,
     graphs: common.adjacencyGraphs,
     dictionary: { ...common.dictionary, ...en.dictionary },
+    ...LIMITS,
   });
   return factory;
 }
