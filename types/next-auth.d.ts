@@ -7,11 +7,14 @@ declare module "next-auth" {
   }
   interface User {
     role?: "USER" | "ADMIN";
+    sessionVersion?: number;
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
     role?: "USER" | "ADMIN";
+    /** The user's sessionVersion when this session was issued (sign-out and role changes bump it). */
+    sv?: number;
   }
 }

@@ -23,6 +23,9 @@ export type SignInFormProps = {
 function messageForErrorCode(code: string | null): string | null {
   if (!code) return null;
   if (code === "CredentialsSignin") return "Wrong email or password.";
+  if (code === "TooManyAttempts") return "Too many failed sign-ins. Please wait a few minutes and try again.";
+  if (code === "PendingApproval") return "Your account is waiting for an administrator's approval.";
+  if (code === "SignupDisabled") return "New accounts need an invitation on this server; ask an administrator.";
   if (code === "SessionRequired") return "Please sign in to continue.";
   if (code === "OAuthAccountNotLinked") return "This email is already used by another sign-in method.";
   if (code === "AccessDenied") return "Access was denied.";
@@ -53,7 +56,7 @@ export function SignInForm({ callbackUrl, providers, errorCode }: SignInFormProp
     try {
       const res = await signIn("credentials", { email: email.trim(), password, redirect: false });
       if (!res || res.error) {
-        setError(res?.error ? "Wrong email or password." : "Could not reach the server. Please try again.");
+        setError(res?.error ? messageForErrorCode(res.error) : "Could not reach the server. Please try again.");
         setSubmitting(false);
         return;
       }

@@ -31,6 +31,7 @@ export function SignUpForm({ providers }: SignUpFormProps) {
   const [showErrors, setShowErrors] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<{ message: string; emailTaken: boolean } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const errors = validate(values);
   const shown = (key: keyof Values) => (showErrors ? errors[key] : null);
@@ -48,7 +49,16 @@ export function SignUpForm({ providers }: SignUpFormProps) {
     setError(null);
     const email = values.email.trim();
     try {
-      await apiFetch("/api/users", jsonInit("POST", { email, password: values.password, name: values.name.trim() || undefined }));
+      const created = await apiFetch<{ pending?: boolean; message?: string }>(
+        "/api/users",
+        jsonInit("POST", { email, password: values.password, name: values.name.trim() || undefined }),
+      );
+      // FOLIO_SIGNUP=approval: nothing to sign in to until an administrator approves the account.
+      if (created.pending) {
+        setNotice(created.message ?? "Your account will be usable once an administrator approves it.");
+        setSubmitting(false);
+        return;
+      }
     } catch (err) {
       setError({ message: errorMessage(err), emailTaken: err instanceof ApiRequestError && err.status === 409 });
       setSubmitting(false);
@@ -76,6 +86,11 @@ export function SignUpForm({ providers }: SignUpFormProps) {
         </>
       }
     >
+      {notice ? (
+        <Alert variant="info" className="mb-5">
+          {notice}
+        </Alert>
+      ) : null}
       {error ? (
         <Alert variant="error" className="mb-5">
           {error.message}

@@ -14,25 +14,35 @@ export type Caller = { id: string; email: string; role: "USER" | "ADMIN"; via: "
  * one shared read per user per 2 s, never served older than that (stale limit = TTL).
  */
 const USER_TTL_MS = 2_000;
-const recentUsers = new SwrCache<{ id: string; email: string; role: "USER" | "ADMIN" } | null>(USER_TTL_MS, USER_TTL_MS, 5_000);
+type CachedUser = { id: string; email: string; role: "USER" | "ADMIN"; sessionVersion: number; approved: boolean };
+const recentUsers = new SwrCache<CachedUser | null>(USER_TTL_MS, USER_TTL_MS, 5_000);
 function findUser(id: string) {
-  return recentUsers.get(id, () => db.user.findUnique({ where: { id }, select: { id: true, email: true, role: true } }));
+  return recentUsers.get(id, () =>
+    db.user.findUnique({ where: { id }, select: { id: true, email: true, role: true, sessionVersion: true, approved: true } }),
+  );
 }
 
-/** Decoded session cookies (the JWE string → its subject) for a short while: decoding derives a key and decrypts on every call. */
-const recentSessions = new Map<string, { expires: number; sub: string | undefined }>();
-async function sessionUserId(req: NextRequest): Promise<string | undefined> {
+/**
+ * Decoded session cookies (the JWE string → its subject and session version) for a short while:
+ * decoding derives a key and decrypts on every call.
+ */
+type SessionClaims = { sub: string | undefined; sv: number };
+const recentSessions = new Map<string, { expires: number } & SessionClaims>();
+async function sessionUserId(req: NextRequest): Promise<SessionClaims | undefined> {
   const raw = req.cookies.get("next-auth.session-token")?.value ?? req.cookies.get("__Secure-next-auth.session-token")?.value;
   const now = Date.now();
   const hit = raw ? recentSessions.get(raw) : undefined;
-  if (hit && hit.expires > now) return hit.sub;
+  if (hit && hit.expires > now) return hit;
   const token = await getToken({ req, secret: ensureAuthSecret() });
-  if (raw && token) {
+  if (!token) return undefined;
+  // Sessions issued before session versions existed carry none: they count as version 0.
+  const claims: SessionClaims = { sub: token.sub, sv: typeof token.sv === "number" ? token.sv : 0 };
+  if (raw) {
     const exp = typeof token.exp === "number" ? token.exp * 1000 : now;
-    recentSessions.set(raw, { expires: Math.min(now + 30_000, exp), sub: token.sub });
+    recentSessions.set(raw, { expires: Math.min(now + 30_000, exp), ...claims });
     if (recentSessions.size > 5_000) for (const [k, e] of recentSessions) if (e.expires <= now) recentSessions.delete(k);
   }
-  return token?.sub;
+  return claims;
 }
 
 /** Authenticates an API request by `Authorization: Bearer <token>` or the next-auth session cookie. */
@@ -40,6 +50,7 @@ export async function requireCaller(req: NextRequest): Promise<Caller> {
   const auth = req.headers.get("authorization");
   let userId: string | undefined;
   let via: Caller["via"] = "session";
+  let session: SessionClaims | undefined;
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth.trim());
     if (!m) throw new ApiError(401, "INVALID_TOKEN", "The Authorization header must be 'Bearer <token>'.");
@@ -53,11 +64,21 @@ export async function requireCaller(req: NextRequest): Promise<Caller> {
     via = "token";
   } else {
     assertSameOrigin(req); // CSRF: state-changing cookie requests must come from the app's own origin
-    userId = await sessionUserId(req);
+    session = await sessionUserId(req);
+    userId = session?.sub;
   }
   if (!userId) throw new ApiError(401, "UNAUTHENTICATED", "Sign in or send an API token.");
-  const user = await findUser(userId);
+  let user = await findUser(userId);
+  // A session newer than the cached user (signed in again after a sign-out or role change): the cache is behind.
+  if (user && session && session.sv > user.sessionVersion) {
+    recentUsers.delete(userId);
+    user = await findUser(userId);
+  }
   if (!user) throw new ApiError(401, "UNAUTHENTICATED", "This account no longer exists.");
+  // A session ends with sign-out or a role change (both bump sessionVersion); API tokens are not affected.
+  if (session && (session.sv !== user.sessionVersion || !user.approved)) {
+    throw new ApiError(401, "SESSION_EXPIRED", "This session has ended. Sign in again.");
+  }
   return { id: user.id, email: user.email, role: user.role, via };
 }
 

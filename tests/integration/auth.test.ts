@@ -12,10 +12,10 @@ describe("sign-up, sign-in and API tokens", () => {
     expect(body.credits.balance).toBeGreaterThan(0);
   });
 
-  it("stores only a bcrypt hash of the password and a sha256 of tokens", async () => {
+  it("stores only a scrypt hash of the password and a sha256 of tokens", async () => {
     const user = await newUser("hash");
     const row = await db.user.findUniqueOrThrow({ where: { email: user.email }, include: { apiTokens: true } });
-    expect(row.passwordHash).toMatch(/^\$2[aby]\$12\$/);
+    expect(row.passwordHash).toMatch(/^\$scrypt\$N=\d+,r=\d+,p=\d+\$/);
     expect(row.passwordHash).not.toContain(user.password);
     expect(row.apiTokens[0].tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.apiTokens[0].tokenHash).not.toBe(user.token);
