@@ -106,6 +106,8 @@ const ROWS: Row[] = [
   { name: "admin chunk summary", method: "GET", path: () => "/api/admin/chunks/summary", expect: adminOnly(200) },
   { name: "admin bulk retry", method: "POST", path: () => "/api/admin/chunks/retry", json: { chunkIds: ["none"] }, expect: adminOnly(409) },
   { name: "admin credit grant", method: "POST", path: () => "/api/admin/credits", json: { email: "nobody@folio.test", amount: 1 }, expect: adminOnly(404) },
+  { name: "admin invitation code", method: "POST", path: () => "/api/admin/invites", json: {}, expect: adminOnly(201) },
+  { name: "admin approves an unknown account", method: "POST", path: () => "/api/admin/users/nobody/approve", json: {}, expect: adminOnly(404) },
   { name: "config (public)", method: "GET", path: () => "/api/config", expect: { anonymous: 200, ...user(200), admin: 200 } },
   { name: "health (public)", method: "GET", path: () => "/api/health", expect: { anonymous: 200, ...user(200), admin: 200 } },
   { name: "functions endpoint on the web process", method: "POST", path: () => "/api/inngest?fnId=folio-split-job&stepId=step", json: {}, expect: { anonymous: 404, ...user(404), admin: 404 } },
