@@ -59,14 +59,17 @@ function header(h: HeaderBag, name: string): string | undefined {
 }
 
 /**
- * The client address used as a throttle key. Only with FOLIO_TRUST_PROXY=<n> (n proxies we run
- * append to X-Forwarded-For) is the header believed: the n-th entry from the right is the address
- * our outermost proxy saw. Otherwise the header is the client's to forge (Next only fills it in
- * from the socket when it is absent, and does not expose the socket otherwise), so every client
- * shares one constant key and the per-IP limits act as global ones.
+ * The client address used as a throttle key.
+ * - FOLIO_TRUST_PROXY=<n> (n proxies we run append to X-Forwarded-For): the n-th entry from the
+ *   right, the address our outermost proxy saw.
+ * - Otherwise: the first entry. Next fills X-Forwarded-For in from the socket when a request has
+ *   none, so an honest client is keyed by its real address; a client that sends the header itself
+ *   chooses its key and so escapes the per-address limits (the per-account sign-in limits still
+ *   hold). That is the lesser evil: one shared key for everyone would let 50 bad passwords lock
+ *   every user out of sign-in. Behind a proxy, set FOLIO_TRUST_PROXY.
  */
 export function clientIp(headers: HeaderBag, settings: Pick<AuthSettings, "trustedProxies"> = getAuthSettings()): string {
-  if (settings.trustedProxies < 1) return "direct";
   const list = (header(headers, "x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (settings.trustedProxies < 1) return list[0] ?? "direct";
   return list[list.length - settings.trustedProxies] ?? list[0] ?? "direct";
 }

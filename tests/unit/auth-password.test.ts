@@ -82,8 +82,9 @@ describe("password strength", () => {
 
 describe("client address", () => {
   const h = new Headers({ "x-forwarded-for": "203.0.113.9, 10.0.0.2" });
-  it("ignores X-Forwarded-For unless a proxy is trusted", () => {
-    expect(clientIp(h, { trustedProxies: 0 })).toBe("direct");
+  it("takes the n-th address from the right behind n trusted proxies, else the first (what Next set from the socket)", () => {
+    expect(clientIp(h, { trustedProxies: 0 })).toBe("203.0.113.9");
+    expect(clientIp(new Headers(), { trustedProxies: 0 })).toBe("direct");
     expect(clientIp(h, { trustedProxies: 1 })).toBe("10.0.0.2");
     expect(clientIp(h, { trustedProxies: 2 })).toBe("203.0.113.9");
     expect(clientIp(new Headers(), { trustedProxies: 1 })).toBe("direct");
