@@ -39,7 +39,8 @@ test("the admin dashboard groups failures by code, retries them in bulk, drills 
   await signUp(page, email, password);
   const { dialog } = await uploadBook(page, { name: "broken-novel.pdf", pages: 45, seed: 31, llm: true, wordLimit: 8 });
   await expect(statusLine(dialog, "Partly done")).toBeAttached({ timeout: STATE_MS });
-  await setLlmFailures({});
+  // The provider keeps failing through the bulk retry below, so the job stays among the jobs to
+  // watch (running, or with failed chunks) until the admin opens it: no race with a fast retry.
   await page.keyboard.press("Escape");
   await signOut(page);
 
@@ -69,11 +70,15 @@ test("the admin dashboard groups failures by code, retries them in bulk, drills 
   await expect(page.getByText(/Scheduled 1 chunk for retry in 1 job/)).toBeVisible();
   await snapAndAudit(page, "admin-chunks-retried");
 
-  // Per-job drill-down: the job's dialog follows it to completion.
+  // Per-job drill-down: the job's dialog; once the provider recovers, its own retry completes it.
   const watch = page.locator("section[aria-labelledby=jobs-heading]");
   await watch.getByRole("button", { name: "Open broken-novel.pdf" }).click();
   const jobDialog = page.getByRole("dialog");
   await expect(jobDialog.getByRole("heading", { name: "broken-novel.pdf" })).toBeVisible();
+  await expect(statusLine(jobDialog, "Partly done")).toBeAttached({ timeout: STATE_MS });
+  await setLlmFailures({});
+  await jobDialog.getByRole("button", { name: "Retry all failed" }).click();
+  await jobDialog.getByRole("button", { name: "Yes, retry" }).click();
   await expect(statusLine(jobDialog, "Completed")).toBeAttached({ timeout: STATE_MS });
   await page.keyboard.press("Escape");
   await expect(failures.getByRole("row", { name: /PROVIDER_ERROR/ })).toHaveCount(0, { timeout: STATE_MS });
