@@ -114,7 +114,7 @@ export function SignUpForm({ providers }: SignUpFormProps) {
             <TextInput {...aria} type="email" name="email" autoComplete="email" required value={values.email} onChange={set("email")} />
           )}
         </Field>
-        <Field id="signup-password" label="Password" hint="At least 8 characters." error={shown("password")}>
+        <Field id="signup-password" label="Password" hint="At least 8 characters, hard to guess: a few unrelated words work well." error={shown("password")}>
           {(aria) => (
             <TextInput
               {...aria}
