@@ -69,6 +69,9 @@ export default defineConfig({
         FOLIO_ADMIN_EMAIL: ADMIN_EMAIL,
         FOLIO_ADMIN_PASSWORD: ADMIN_PASSWORD,
         FOLIO_UPLOADS_PER_HOUR: "1000",
+        // Every spec signs up from 127.0.0.1: a retried run must not hit the per-address sign-up
+        // limit (its own tests: tests/integration/security-auth.test.ts).
+        FOLIO_SIGNUPS_PER_IP: "1000",
       },
     },
   ],
