@@ -94,8 +94,14 @@ export type FakeLlm = {
   requests(): RecordedRequest[];
   options(): FakeLlmOptions;
   configure(partial: Partial<FakeLlmOptions>): FakeLlmOptions;
-  /** Clears stats, recorded requests and failure counters, reseeds, and restores the start options. */
+  /** Clears stats, recorded requests and failure counters, reseeds, and restores the start options (and releases a hold). */
   reset(): void;
+  /**
+   * Holds every model request (counted and in flight) until release(): for tests that need the
+   * provider busy until a state is reached, whatever the machine's speed.
+   */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 };
 
@@ -299,6 +305,18 @@ export async function startFakeLlm(opts: Partial<FakeLlmOptions> & { port?: numb
     }
   }
 
+  let gate: { promise: Promise<void>; open: () => void } | null = null;
+  const hold = () => {
+    if (gate) return;
+    let open: () => void = () => undefined;
+    const promise = new Promise<void>((r) => (open = r));
+    gate = { promise, open };
+  };
+  const release = () => {
+    gate?.open();
+    gate = null;
+  };
+
   async function handleModel(api: Api, req: http.IncomingMessage, res: http.ServerResponse, url: URL, model: string): Promise<void> {
     const arrived = Date.now();
     const raw = await readBody(req);
@@ -336,6 +354,7 @@ export async function startFakeLlm(opts: Partial<FakeLlmOptions> & { port?: numb
         return send(res, 401, errorBody(api, 401, "invalid API key"), { "content-type": "application/json" });
       }
     }
+    if (gate) await gate.promise;
     // The latency is counted from the request's arrival, reading the prompt included.
     if (!(await wait(arrived + cfg.latencyMs - Date.now(), res))) return;
     if (cfg.rateLimitEvery > 0 && callNo % cfg.rateLimitEvery === 0) {
@@ -435,7 +454,12 @@ export async function startFakeLlm(opts: Partial<FakeLlmOptions> & { port?: numb
     requests: () => [...recorded],
     options: () => ({ ...cfg }),
     configure,
-    reset,
+    reset: () => {
+      release();
+      reset();
+    },
+    hold,
+    release,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

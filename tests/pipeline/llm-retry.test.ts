@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Stack } from "../helpers/stack";
-import { bearer, baseUrl, errorCode, newUser, upload, useBaseUrl, waitForJob, type TestUser } from "../helpers/client";
+import { bearer, baseUrl, errorCode, newUser, upload, useBaseUrl, waitForJob, STATE_WAIT_MS, type TestUser } from "../helpers/client";
 import { startFakeLlm, type FakeLlm } from "../fakes/fake-llm-server";
 import { makeNovel } from "../fixtures/pdfs";
 import { db } from "@/lib/db";
@@ -29,7 +29,8 @@ beforeAll(async () => {
       FOLIO_LLM_PROVIDER: "openai",
       FOLIO_LLM_BASE_URL: fake.url,
       FOLIO_LLM_MODEL: "fake-model",
-      FOLIO_LLM_TIMEOUT_MS: "5000",
+      // No test here waits on a client timeout; the concurrency test holds provider calls until a state.
+      FOLIO_LLM_TIMEOUT_MS: "600000",
       // One provider call per chunk attempt, so a random failure fails one attempt.
       FOLIO_LLM_MAX_SENTENCES_PER_CALL: "100000",
       // One provider call at a time (below the per-user limit of 2), to observe the provider stage's own limit.
@@ -138,18 +139,22 @@ describe("LLM processor, failures and retries (fake provider)", () => {
   it("keeps provider calls within FOLIO_LLM_CONCURRENCY while extraction runs ahead of the provider", async () => {
     const book = await makeNovel({ pages: 120, seed: 48 });
     fake.reset();
-    fake.configure({ latencyMs: 400 });
+    // The provider holds its calls until chunks are seen queuing behind the one slot: the state is
+    // waited for, however slow extraction is (a fixed 400 ms latency raced extraction on a loaded
+    // machine, and no chunk ever had to wait).
+    fake.hold();
     try {
       const res = await upload(user, book.bytes, { fields: { processor: "llm", sentenceWordLimit: "8" } });
       const jobId = ((await res.json()) as { job: { id: string } }).job.id;
       // Chunks whose extraction is done and that wait for the one provider slot, seen at once.
       let mostWaiting = 0;
-      for (let t = Date.now(); Date.now() - t < 60_000; ) {
+      for (let t = Date.now(); mostWaiting < 2 && Date.now() - t < STATE_WAIT_MS; ) {
         const job = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } });
         if (["COMPLETED", "PARTIAL_SUCCESS", "FAILED", "CANCELLED"].includes(job.status)) break;
         mostWaiting = Math.max(mostWaiting, await db.chunk.count({ where: { jobId, status: "PROCESSING", stage: "waiting-provider" } }));
         await new Promise((r) => setTimeout(r, 50));
       }
+      fake.release();
       const done = await waitForJob(user, jobId, (j) => j.terminal);
       expect(done).toMatchObject({ status: "COMPLETED", totalChunks: 8, succeededChunks: 8 });
       expect(fake.stats().calls).toBe(8);
