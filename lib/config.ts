@@ -9,6 +9,10 @@ const schema = z.object({
   FOLIO_CHUNK_MAX_ATTEMPTS: int(3),
   FOLIO_MAX_RETRY_ROUNDS: int(2),
   FOLIO_STORAGE_DIR: z.string().optional(),
+  FOLIO_MAX_PAGES: z.coerce.number().int().positive().default(5000),
+  FOLIO_MAX_OBJECTS: z.coerce.number().int().positive().default(1_000_000),
+  FOLIO_MAX_STREAM_DECODED_MB: z.coerce.number().positive().default(256),
+  FOLIO_MAX_DECODED_MB: z.coerce.number().positive().default(4096),
 });
 
 export type FolioConfig = {
@@ -18,6 +22,14 @@ export type FolioConfig = {
   chunkMaxAttempts: number;
   maxRetryRounds: number;
   storageDir?: string;
+  /** Pages per upload (refused at upload when the cheap count sees it, else the job fails PDF_TOO_MANY_PAGES). */
+  maxPages: number;
+  /** Indirect objects a file may declare (counted cheaply at upload; PDF_TOO_COMPLEX beyond). */
+  maxObjects: number;
+  /** One stream may inflate to this much (MiB); beyond it the file is a bomb (PDF_TOO_COMPLEX). */
+  maxStreamDecodedMb: number;
+  /** All Flate streams of a file together (MiB). */
+  maxDecodedMb: number;
 };
 
 /** Reads deployment settings from the environment on every call (cheap; tests change env). */
@@ -30,5 +42,9 @@ export function getConfig(): FolioConfig {
     chunkMaxAttempts: env.FOLIO_CHUNK_MAX_ATTEMPTS,
     maxRetryRounds: env.FOLIO_MAX_RETRY_ROUNDS,
     storageDir: env.FOLIO_STORAGE_DIR,
+    maxPages: env.FOLIO_MAX_PAGES,
+    maxObjects: env.FOLIO_MAX_OBJECTS,
+    maxStreamDecodedMb: env.FOLIO_MAX_STREAM_DECODED_MB,
+    maxDecodedMb: env.FOLIO_MAX_DECODED_MB,
   };
 }

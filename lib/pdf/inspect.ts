@@ -1,9 +1,11 @@
 import fsp from "node:fs/promises";
-import { PDFDocument } from "pdf-lib";
 
-export type PdfProblem = "NOT_A_PDF" | "EMPTY_FILE" | "PDF_TRUNCATED" | "PDF_UNREADABLE" | "PDF_ENCRYPTED" | "PDF_NO_PAGES";
+export type PdfProblem = "NOT_A_PDF" | "EMPTY_FILE" | "PDF_TRUNCATED" | "PDF_UNREADABLE" | "PDF_ENCRYPTED" | "PDF_NO_PAGES" | "PDF_TOO_MANY_PAGES" | "PDF_TOO_COMPLEX";
 
-export type PdfInspection = { ok: true; pageCount: number; version: string } | { ok: false; code: PdfProblem; message: string };
+/** pageCount 0: the page tree sits in compressed object streams, counted by the isolated split. */
+export type PdfInspection = { ok: true; pageCount: number; version: string; objects: number } | { ok: false; code: PdfProblem; message: string };
+
+export type InspectLimits = { maxPages: number; maxObjects: number };
 
 const MESSAGES: Record<PdfProblem, string> = {
   NOT_A_PDF: "This file is not a PDF (it does not start with %PDF-).",
@@ -12,6 +14,8 @@ const MESSAGES: Record<PdfProblem, string> = {
   PDF_UNREADABLE: "This PDF is damaged: its cross-reference table cannot be read.",
   PDF_ENCRYPTED: "This PDF is encrypted or password-protected. Remove the protection and upload it again.",
   PDF_NO_PAGES: "This PDF has no pages.",
+  PDF_TOO_MANY_PAGES: "This PDF has more pages than one upload may have.",
+  PDF_TOO_COMPLEX: "This PDF is too complex to process (too many objects).",
 };
 
 const fail = (code: PdfProblem): PdfInspection => ({ ok: false, code, message: MESSAGES[code] });
@@ -25,11 +29,13 @@ async function readRange(fh: fsp.FileHandle, start: number, length: number): Pro
 }
 
 /**
- * A cheap structural check of a PDF on disk: magic bytes, trailer and startxref, encryption,
- * and the page count from the page tree root (falling back to a full pdf-lib parse only when
- * the page tree sits inside compressed object streams).
+ * A cheap, bounded structural check of a PDF on disk, safe in the web process (no parser runs
+ * here: every real parse happens in a capped child, lib/sandbox/isolated.ts): magic bytes,
+ * trailer and startxref, encryption, the number of objects and the page count seen in the
+ * uncompressed page tree, against the deployment's limits. A page tree inside compressed
+ * object streams is not counted here (pageCount 0): the isolated split counts it and reserves.
  */
-export async function inspectPdf(filePath: string): Promise<PdfInspection> {
+export async function inspectPdf(filePath: string, limits: InspectLimits = { maxPages: 5000, maxObjects: 1_000_000 }): Promise<PdfInspection> {
   const fh = await fsp.open(filePath, "r");
   try {
     const { size } = await fh.stat();
@@ -55,9 +61,16 @@ export async function inspectPdf(filePath: string): Promise<PdfInspection> {
     if (/\/Encrypt\s*(\d+\s+\d+\s+R|<<)/.test(trailer)) return fail("PDF_ENCRYPTED");
 
     const whole = await fh.readFile();
+    const objects = countObjects(whole, limits.maxObjects);
+    if (objects > limits.maxObjects) {
+      return { ok: false, code: "PDF_TOO_COMPLEX", message: `This PDF has more than ${limits.maxObjects.toLocaleString("en")} objects, more than Folio processes in one file.` };
+    }
     const pages = countPagesFast(whole);
-    if (pages !== null) return pages > 0 ? { ok: true, pageCount: pages, version } : fail("PDF_NO_PAGES");
-    return await inspectWithPdfLib(whole, version);
+    if (pages !== null && pages > limits.maxPages) {
+      return { ok: false, code: "PDF_TOO_MANY_PAGES", message: `This PDF has ${pages} pages; the limit is ${limits.maxPages} pages per upload.` };
+    }
+    if (pages === 0) return fail("PDF_NO_PAGES");
+    return { ok: true, pageCount: pages ?? 0, version, objects };
   } finally {
     await fh.close();
   }
@@ -101,13 +114,9 @@ function enclosingObject(bytes: Buffer, at: number): string | null {
   return m ? `${m[1]} ${m[2]}` : null;
 }
 
-async function inspectWithPdfLib(bytes: Uint8Array, version: string): Promise<PdfInspection> {
-  try {
-    const doc = await PDFDocument.load(bytes, { ignoreEncryption: false, updateMetadata: false, throwOnInvalidObject: false });
-    const n = doc.getPageCount();
-    return n > 0 ? { ok: true, pageCount: n, version } : fail("PDF_NO_PAGES");
-  } catch (err) {
-    if (String(err).toLowerCase().includes("encrypt")) return fail("PDF_ENCRYPTED");
-    return fail("PDF_UNREADABLE");
-  }
+/** Indirect objects in the file body ("endobj" markers), counted up to `stopAfter` + 1. */
+export function countObjects(bytes: Buffer, stopAfter: number): number {
+  let n = 0;
+  for (let at = bytes.indexOf("endobj"); at >= 0 && n <= stopAfter; at = bytes.indexOf("endobj", at + 6)) n++;
+  return n;
 }

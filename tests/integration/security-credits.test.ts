@@ -122,7 +122,7 @@ describe("split-time reservation and releases (split-job through the Inngest SDK
     await runSplit(job.id);
     const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(row).toMatchObject({ status: "FAILED", creditsReserved: 0 });
-    expect(row.errorSummary).toMatch(/^INVALID_PDF/);
+    expect(row.errorSummary).toMatch(/^PDF_(UNREADABLE|TOO_COMPLEX)/);
     expect(await creditBalance(user.id)).toBe(100);
     await expectLedgerInvariant(user.id);
   });

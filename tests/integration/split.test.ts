@@ -82,10 +82,11 @@ describe("splitting a job into chunks", () => {
       events: [{ name: "folio/job.created", data: { jobId: job.id, userId } }],
     });
     const { error } = await t.execute();
-    expect(String((error as Error | undefined)?.message ?? error)).toMatch(/could not read/);
+    expect(String((error as Error | undefined)?.message ?? error)).toMatch(/could not be read/);
     const after = await db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(after.status).toBe("FAILED");
-    expect(after.errorSummary).toMatch(/could not read/);
+    expect(after.errorSummary).toMatch(/^PDF_UNREADABLE/);
+    expect(after.errorSummary).toMatch(/could not be read/);
   });
 
   it("does nothing for a job that was cancelled before splitting", async () => {

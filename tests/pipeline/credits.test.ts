@@ -99,7 +99,7 @@ describe("credits through the whole stack", () => {
     expect(await balance(user)).toBe(100 - job.creditsReserved);
     const done = await waitForJob(user, job.id, (j) => j.terminal, 120_000);
     expect(done).toMatchObject({ status: "FAILED", creditsReserved: 0, creditsCharged: 0 });
-    expect(String(done.errorSummary)).toMatch(/^INVALID_PDF/);
+    expect(String(done.errorSummary)).toMatch(/^PDF_(UNREADABLE|TOO_COMPLEX)/);
     expect(await balance(user)).toBe(100);
     await expectLedgerInvariant(user.id);
   }, 150_000);

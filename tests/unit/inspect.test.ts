@@ -7,10 +7,10 @@ import { garbagePdf, makeEncryptedPdf, makeNovelPdf, makePdfOfSize, truncatePdf,
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "folio-inspect-"));
 let n = 0;
-async function inspect(bytes: Uint8Array) {
+async function inspect(bytes: Uint8Array, limits?: { maxPages: number; maxObjects: number }) {
   const file = path.join(dir, `f${n++}.pdf`);
   fs.writeFileSync(file, bytes);
-  return inspectPdf(file);
+  return inspectPdf(file, limits);
 }
 
 describe("inspectPdf", () => {
@@ -18,10 +18,22 @@ describe("inspectPdf", () => {
     expect(await inspect(await makeNovelPdf({ pages: 37, seed: 1 }))).toMatchObject({ ok: true, pageCount: 37 });
   });
 
-  it("falls back to a full parse when the page tree sits in object streams", async () => {
+  it("parses nothing when the page tree sits in object streams: the count is left to the isolated split", async () => {
     const bytes = await makeNovelPdf({ pages: 12, seed: 2, objectStreams: true });
     expect(countPagesFast(Buffer.from(bytes))).toBeNull();
-    expect(await inspect(bytes)).toMatchObject({ ok: true, pageCount: 12 });
+    expect(await inspect(bytes)).toMatchObject({ ok: true, pageCount: 0 });
+  });
+
+  it("refuses more pages than the limit when the page tree shows them", async () => {
+    expect(await inspect(await makeNovelPdf({ pages: 12, seed: 3 }), { maxPages: 11, maxObjects: 1e6 })).toMatchObject({ ok: false, code: "PDF_TOO_MANY_PAGES" });
+    expect(await inspect(await makeNovelPdf({ pages: 12, seed: 3 }), { maxPages: 12, maxObjects: 1e6 })).toMatchObject({ ok: true, pageCount: 12 });
+  });
+
+  it("refuses a file with more objects than the limit", async () => {
+    const bytes = await makeNovelPdf({ pages: 12, seed: 4 });
+    const r = await inspect(bytes, { maxPages: 5000, maxObjects: 20 });
+    expect(r).toMatchObject({ ok: false, code: "PDF_TOO_COMPLEX" });
+    expect(await inspect(bytes, { maxPages: 5000, maxObjects: 100_000 })).toMatchObject({ ok: true });
   });
 
   it("handles a large file with an embedded payload", async () => {

@@ -1,0 +1,113 @@
+/**
+ * Runs a parsing task on untrusted bytes in a child process with hard limits, so a hostile
+ * file can exhaust only that child: an address-space cap (`prlimit --as`, which covers native
+ * and ArrayBuffer memory, not only V8's heap), a CPU-time cap (`prlimit --cpu`), a V8 heap cap
+ * and a wall-clock timeout. The child gets one JSON request on stdin and prints one JSON answer
+ * on stdout. A child that dies, is killed or times out rejects with IsolatedTaskError saying why;
+ * the caller's process is never at risk.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+
+/** Virtual memory a bare Node process reserves before it does anything (measured: ~1 GiB on x64). */
+const NODE_BASE_AS_MB = 1280;
+
+export type IsolatedLimits = {
+  /** Memory the task may use on top of Node's own reservation (MiB). */
+  memoryMb: number;
+  /** CPU seconds. */
+  cpuSeconds: number;
+  /** Wall-clock limit (ms). */
+  timeoutMs: number;
+};
+
+/** memory, cpu, timeout: a limit was hit; crash: the child died otherwise; spawn: it could not start (not the file's fault). */
+export type IsolatedFailure = "memory" | "cpu" | "timeout" | "crash" | "spawn";
+
+export class IsolatedTaskError extends Error {
+  constructor(
+    readonly reason: IsolatedFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = "IsolatedTaskError";
+  }
+}
+
+const num = (v: string | undefined, d: number) => {
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? n : d;
+};
+
+/** FOLIO_PARSE_MEMORY_MB (default 512), FOLIO_PARSE_CPU_SECONDS (default 120), FOLIO_PARSE_TIMEOUT_S (default 180). */
+export function parseLimitsFromEnv(env: Record<string, string | undefined> = process.env): IsolatedLimits {
+  return {
+    memoryMb: num(env.FOLIO_PARSE_MEMORY_MB, 512),
+    cpuSeconds: num(env.FOLIO_PARSE_CPU_SECONDS, 120),
+    timeoutMs: num(env.FOLIO_PARSE_TIMEOUT_S, 180) * 1000,
+  };
+}
+
+let prlimitPath: string | null | undefined;
+function findPrlimit(): string | null {
+  if (prlimitPath !== undefined) return prlimitPath;
+  prlimitPath = ["/usr/bin/prlimit", "/bin/prlimit"].find((p) => fs.existsSync(p)) ?? null;
+  return prlimitPath;
+}
+
+/** Runs `node [nodeArgs] script` in a capped child, sends `request`, returns its parsed answer. */
+export function runIsolated<T>(nodeArgs: string[], request: unknown, limits: IsolatedLimits): Promise<T> {
+  const heapMb = Math.max(64, Math.floor(limits.memoryMb));
+  // Without the WASM trap handler a WebAssembly memory does not reserve 10 GB of guard pages (tsx loads WASM).
+  const nodeCmd = [process.execPath, "--disable-wasm-trap-handler", `--max-old-space-size=${heapMb}`, ...nodeArgs];
+  const prlimit = findPrlimit();
+  const asBytes = (NODE_BASE_AS_MB + heapMb * 2) * 1024 * 1024;
+  const cmd = prlimit ? [prlimit, `--as=${asBytes}`, `--cpu=${Math.ceil(limits.cpuSeconds)}`, ...nodeCmd] : nodeCmd;
+  return new Promise<T>((resolve, reject) => {
+    const child = spawn(cmd[0], cmd.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
+    let out = "";
+    let err = "";
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, limits.timeoutMs);
+    timer.unref();
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      if (out.length < 16 * 1024 * 1024) out += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      if (err.length < 64 * 1024) err += d;
+    });
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new IsolatedTaskError("spawn", `the parsing process could not start: ${e.message}`));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) return reject(new IsolatedTaskError("timeout", `the parsing process ran past ${Math.round(limits.timeoutMs / 1000)} s`));
+      // The kernel sends SIGXCPU at the CPU limit, then SIGKILL (soft and hard limits are equal);
+      // with the address space capped, no other SIGKILL comes from the kernel.
+      if (signal === "SIGXCPU" || signal === "SIGKILL") {
+        return reject(new IsolatedTaskError("cpu", `the parsing process used more than ${limits.cpuSeconds} s of CPU`));
+      }
+      if (code === 0) {
+        try {
+          return resolve(JSON.parse(out) as T);
+        } catch {
+          return reject(new IsolatedTaskError("crash", "the parsing process gave no readable answer"));
+        }
+      }
+      const memory = /heap limit|allocation failed|out of memory|ENOMEM|Cannot allocate/i.test(err) || signal === "SIGABRT" || signal === "SIGSEGV" || code === 134;
+      const tail = err.trim().split("\n").slice(-2).join(" ").slice(0, 300);
+      reject(
+        new IsolatedTaskError(
+          memory ? "memory" : "crash",
+          memory ? `the parsing process ran out of its ${limits.memoryMb} MB memory cap` : `the parsing process died (${signal ?? `exit ${code}`}): ${tail}`,
+        ),
+      );
+    });
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(JSON.stringify(request));
+  });
+}
