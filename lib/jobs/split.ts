@@ -53,11 +53,11 @@ export async function splitJob(jobId: string): Promise<{ chunkIds: string[]; pag
   } catch (err) {
     // A limit hit or a crash on this file is the file's doing: the same bytes would do it again,
     // so the job fails at once with a code (no retry loop, nothing charged). Only a child that
-    // could not start is retried.
+    // could not start or could not write its files (the environment's fault) is retried.
     if (err instanceof IsolatedTaskError && err.reason === "crash") {
       throw new InvalidPdfError(`The PDF could not be read: ${err.message}.`, "PDF_UNREADABLE");
     }
-    if (err instanceof IsolatedTaskError && err.reason !== "spawn") {
+    if (err instanceof IsolatedTaskError && err.reason !== "environment") {
       throw new InvalidPdfError(`This PDF is too complex to process: ${err.message}.`, "PDF_TOO_COMPLEX");
     }
     throw err;

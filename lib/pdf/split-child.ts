@@ -11,6 +11,9 @@ import zlib from "node:zlib";
 import { PDFDocument } from "pdf-lib";
 import { planChunks, type ChunkingRules } from "./chunking";
 
+/** Kept equal to EXIT_ENVIRONMENT in lib/sandbox/isolated.ts (not imported: this file runs outside the bundler). */
+const EXIT_ENVIRONMENT = 75;
+
 export type SplitRequest = { source: string; rules: ChunkingRules; maxPages: number; maxStreamBytes: number; maxDecodedBytes: number; outPath: string; skip: number[] };
 export type SplitAnswer =
   | { ok: true; pageCount: number; chunks: { index: number; startPage: number; endPage: number; overlapPages: number; sha256: string | null }[] }
@@ -105,6 +108,8 @@ readStdin()
     },
     (err: unknown) => {
       process.stderr.write(`split failed: ${(err as Error)?.stack ?? String(err)}\n`);
-      process.exit(/allocation failed|heap/i.test(String((err as Error)?.message)) ? 134 : 1);
+      // A system call that failed (disk full, a path that is not a directory) is not the PDF's doing.
+      const environment = typeof (err as { syscall?: unknown })?.syscall === "string";
+      process.exit(environment ? EXIT_ENVIRONMENT : /allocation failed|heap/i.test(String((err as Error)?.message)) ? 134 : 1);
     },
   );

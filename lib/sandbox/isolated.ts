@@ -21,8 +21,14 @@ export type IsolatedLimits = {
   timeoutMs: number;
 };
 
-/** memory, cpu, timeout: a limit was hit; crash: the child died otherwise; spawn: it could not start (not the file's fault). */
-export type IsolatedFailure = "memory" | "cpu" | "timeout" | "crash" | "spawn";
+/**
+ * memory, cpu, timeout: a limit was hit; crash: the child died otherwise; environment: not the
+ * input's fault (the child could not start, or exited with EXIT_ENVIRONMENT after a disk error).
+ */
+export type IsolatedFailure = "memory" | "cpu" | "timeout" | "crash" | "environment";
+
+/** The exit code a child uses for a failure of its surroundings (EX_TEMPFAIL): worth a retry. */
+export const EXIT_ENVIRONMENT = 75;
 
 export class IsolatedTaskError extends Error {
   constructor(
@@ -81,7 +87,7 @@ export function runIsolated<T>(nodeArgs: string[], request: unknown, limits: Iso
     });
     child.on("error", (e) => {
       clearTimeout(timer);
-      reject(new IsolatedTaskError("spawn", `the parsing process could not start: ${e.message}`));
+      reject(new IsolatedTaskError("environment", `the parsing process could not start: ${e.message}`));
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -97,6 +103,9 @@ export function runIsolated<T>(nodeArgs: string[], request: unknown, limits: Iso
         } catch {
           return reject(new IsolatedTaskError("crash", "the parsing process gave no readable answer"));
         }
+      }
+      if (code === EXIT_ENVIRONMENT) {
+        return reject(new IsolatedTaskError("environment", `the parsing process failed on its surroundings: ${err.trim().split("\n")[0]?.slice(0, 300) ?? ""}`));
       }
       const memory = /heap limit|allocation failed|out of memory|ENOMEM|Cannot allocate/i.test(err) || signal === "SIGABRT" || signal === "SIGSEGV" || code === 134;
       const tail = err.trim().split("\n").slice(-2).join(" ").slice(0, 300);

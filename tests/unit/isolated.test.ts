@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { IsolatedTaskError, runIsolated } from "@/lib/sandbox/isolated";
+import { EXIT_ENVIRONMENT, IsolatedTaskError, runIsolated } from "@/lib/sandbox/isolated";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "folio-isolated-"));
 function script(name: string, body: string): string {
@@ -37,6 +37,12 @@ describe("runIsolated (a capped child process)", () => {
     const f = script("sleep.mjs", `setTimeout(() => {}, 1e9);`);
     const err = await runIsolated([f], {}, { memoryMb: 128, cpuSeconds: 5, timeoutMs: 500 }).catch((e: unknown) => e);
     expect((err as IsolatedTaskError).reason).toBe("timeout");
+  });
+
+  it("reports an exit with EXIT_ENVIRONMENT (a disk error, not the input's fault) as environment", async () => {
+    const f = script("env.mjs", `process.stderr.write("ENOTDIR: not a directory\\n"); process.exit(${EXIT_ENVIRONMENT});`);
+    const err = await runIsolated([f], {}, limits).catch((e: unknown) => e);
+    expect((err as IsolatedTaskError).reason).toBe("environment");
   });
 
   it("reports a plain crash as a crash", async () => {
