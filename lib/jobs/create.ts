@@ -66,7 +66,7 @@ export async function createJobFromUpload(req: NextRequest, caller: Caller, timi
 
     const localPath = storage.localPath?.(key);
     if (!localPath) throw new Error("storage backend cannot inspect files locally");
-    const inspection = await inspectPdf(localPath, { maxPages: cfg.maxPages, maxObjects: cfg.maxObjects });
+    const inspection = await inspectPdf(localPath, cfg);
     if (!inspection.ok) throw new ApiError(inspection.code === "NOT_A_PDF" ? 415 : inspection.code === "PDF_TOO_MANY_PAGES" ? 413 : 422, inspection.code, inspection.message);
     timing.mark("inspect");
 

@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
-import { chunkingFromEnv } from "@/lib/pdf/chunking";
+import { LocalStorage } from "@/lib/storage/local";
+import { chunkFileKey, chunkingFromEnv } from "@/lib/pdf/chunking";
 import { splitIsolated, IsolatedTaskError } from "@/lib/pdf/split-isolated";
 import { getConfig } from "@/lib/config";
 import { reserveUpTo } from "@/lib/credits";
@@ -15,8 +16,10 @@ export class InvalidPdfError extends Error {
   }
 }
 
+const chunkKeyTemplate = (jobId: string) => `chunks/${jobId}/{index}.pdf`;
+
 export function chunkKey(jobId: string, index: number): string {
-  return `chunks/${jobId}/${String(index).padStart(5, "0")}.pdf`;
+  return chunkFileKey(chunkKeyTemplate(jobId), index);
 }
 
 /**
@@ -32,8 +35,9 @@ export function chunkKey(jobId: string, index: number): string {
 export async function splitJob(jobId: string): Promise<{ chunkIds: string[]; pageCount: number }> {
   const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
   const storage = getStorage();
-  const source = storage.localPath?.(job.fileKey);
-  if (!source || !storage.localPath) throw new Error("storage backend cannot give the parser a local file");
+  if (!(storage instanceof LocalStorage)) throw new Error("the split needs local storage (the parser reads and writes files on disk)");
+  const source = storage.localPath(job.fileKey);
+  const cfg = getConfig();
   const existing = new Map((await db.chunk.findMany({ where: { jobId } })).map((c) => [c.index, c]));
   const skip: number[] = [];
   for (const c of existing.values()) {
@@ -44,10 +48,11 @@ export async function splitJob(jobId: string): Promise<{ chunkIds: string[]; pag
     answer = await splitIsolated({
       source,
       rules: chunkingFromEnv(),
-      maxPages: getConfig().maxPages,
-      maxStreamBytes: getConfig().maxStreamDecodedMb * 1048576,
-      maxDecodedBytes: getConfig().maxDecodedMb * 1048576,
-      outPath: storage.localPath(`chunks/${jobId}/{index}.pdf`),
+      maxPages: cfg.maxPages,
+      maxStreamBytes: cfg.maxStreamDecodedMb * 1048576,
+      maxDecodedBytes: cfg.maxDecodedMb * 1048576,
+      storageRoot: storage.root,
+      keyTemplate: chunkKeyTemplate(jobId),
       skip,
     });
   } catch (err) {
@@ -70,7 +75,7 @@ export async function splitJob(jobId: string): Promise<{ chunkIds: string[]; pag
     where: { id: jobId },
     data: { pageCount, totalChunks: answer.chunks.length, currentStep: `Splitting ${pageCount} pages` },
   });
-  const maxAttempts = getConfig().chunkMaxAttempts;
+  const maxAttempts = cfg.chunkMaxAttempts;
   const ids: string[] = [];
   for (const c of answer.chunks) {
     const plan = { index: c.index, startPage: c.startPage, endPage: c.endPage, overlapPages: c.overlapPages };

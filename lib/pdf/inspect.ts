@@ -1,9 +1,10 @@
 import fsp from "node:fs/promises";
+import { getConfig } from "@/lib/config";
 
 export type PdfProblem = "NOT_A_PDF" | "EMPTY_FILE" | "PDF_TRUNCATED" | "PDF_UNREADABLE" | "PDF_ENCRYPTED" | "PDF_NO_PAGES" | "PDF_TOO_MANY_PAGES" | "PDF_TOO_COMPLEX";
 
 /** pageCount 0: the page tree sits in compressed object streams, counted by the isolated split. */
-export type PdfInspection = { ok: true; pageCount: number; version: string; objects: number } | { ok: false; code: PdfProblem; message: string };
+export type PdfInspection = { ok: true; pageCount: number; version: string } | { ok: false; code: PdfProblem; message: string };
 
 export type InspectLimits = { maxPages: number; maxObjects: number };
 
@@ -35,7 +36,7 @@ async function readRange(fh: fsp.FileHandle, start: number, length: number): Pro
  * uncompressed page tree, against the deployment's limits. A page tree inside compressed
  * object streams is not counted here (pageCount 0): the isolated split counts it and reserves.
  */
-export async function inspectPdf(filePath: string, limits: InspectLimits = { maxPages: 5000, maxObjects: 1_000_000 }): Promise<PdfInspection> {
+export async function inspectPdf(filePath: string, limits: InspectLimits = getConfig()): Promise<PdfInspection> {
   const fh = await fsp.open(filePath, "r");
   try {
     const { size } = await fh.stat();
@@ -70,7 +71,7 @@ export async function inspectPdf(filePath: string, limits: InspectLimits = { max
       return { ok: false, code: "PDF_TOO_MANY_PAGES", message: `This PDF has ${pages} pages; the limit is ${limits.maxPages} pages per upload.` };
     }
     if (pages === 0) return fail("PDF_NO_PAGES");
-    return { ok: true, pageCount: pages ?? 0, version, objects };
+    return { ok: true, pageCount: pages ?? 0, version };
   } finally {
     await fh.close();
   }

@@ -1,20 +1,21 @@
 /**
  * The split, run in a capped child process (lib/pdf/split-isolated.ts starts it with
  * `node --import tsx`). Reads one JSON request on stdin: the source PDF's path, the chunking
- * rules, the page limit and, per chunk index, the path to write it to; loads the PDF with
- * pdf-lib, writes each chunk PDF (temporary file, then rename) and prints one JSON answer.
- * Relative imports only: this file runs outside the bundler.
+ * rules, the limits and where to store the chunks; checks the decoded size, loads the PDF with
+ * pdf-lib, stores each chunk PDF (LocalStorage: temporary file, then rename) and prints one
+ * JSON answer. Run by tsx outside the bundler; it must not be imported (it reads stdin at load).
  */
-import crypto from "node:crypto";
 import fs from "node:fs/promises";
-import zlib from "node:zlib";
-import { PDFDocument } from "pdf-lib";
-import { planChunks, type ChunkingRules } from "./chunking";
+import type { PDFDocument } from "pdf-lib";
+import { chunkFileKey, planChunks, type ChunkingRules } from "./chunking";
+import { checkDecodedSize } from "./decoded-size";
+import { extractChunkPdf, loadPdf } from "./split";
+import { LocalStorage } from "../storage/local";
+import { EXIT_ENVIRONMENT } from "../sandbox/isolated";
 
-/** Kept equal to EXIT_ENVIRONMENT in lib/sandbox/isolated.ts (not imported: this file runs outside the bundler). */
-const EXIT_ENVIRONMENT = 75;
 
-export type SplitRequest = { source: string; rules: ChunkingRules; maxPages: number; maxStreamBytes: number; maxDecodedBytes: number; outPath: string; skip: number[] };
+/** keyTemplate: the chunks' storage key with "{index}" (see chunkFileKey), under storageRoot. */
+export type SplitRequest = { source: string; rules: ChunkingRules; maxPages: number; maxStreamBytes: number; maxDecodedBytes: number; storageRoot: string; keyTemplate: string; skip: number[] };
 export type SplitAnswer =
   | { ok: true; pageCount: number; chunks: { index: number; startPage: number; endPage: number; overlapPages: number; sha256: string | null }[] }
   | { ok: false; code: "PDF_UNREADABLE" | "PDF_ENCRYPTED" | "PDF_NO_PAGES" | "PDF_TOO_MANY_PAGES" | "PDF_TOO_COMPLEX"; message: string };
@@ -25,44 +26,13 @@ async function readStdin(): Promise<string> {
   return s;
 }
 
-/**
- * The decoded-size budget: inflates every Flate stream (zlib, bounded output) before any parser
- * sees the file, and refuses a stream that inflates past `maxStreamBytes` or a file whose streams
- * inflate past `maxTotalBytes` in all (decompression bombs, in page or object streams alike).
- */
-export function checkDecodedSize(bytes: Buffer, maxStreamBytes: number, maxTotalBytes: number): string | null {
-  let total = 0;
-  for (let at = bytes.indexOf("/FlateDecode"); at >= 0; at = bytes.indexOf("/FlateDecode", at + 12)) {
-    const kw = bytes.indexOf("stream", at);
-    if (kw < 0 || kw - at > 4096) continue;
-    let start = kw + 6;
-    if (bytes[start] === 0x0d) start++;
-    if (bytes[start] === 0x0a) start++;
-    const end = bytes.indexOf("endstream", start);
-    if (end < 0) break;
-    let size = 0;
-    try {
-      size = zlib.inflateSync(bytes.subarray(start, end), { maxOutputLength: maxStreamBytes, finishFlush: zlib.constants.Z_SYNC_FLUSH }).length;
-    } catch (err) {
-      if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
-        return `a stream inflates to more than ${Math.round(maxStreamBytes / 1048576)} MB (decompression bomb)`;
-      }
-      continue; // a broken stream is the parser's business
-    }
-    total += size;
-    if (total > maxTotalBytes) return `its streams inflate to more than ${Math.round(maxTotalBytes / 1048576)} MB in all`;
-    at = end;
-  }
-  return null;
-}
-
 async function split(req: SplitRequest): Promise<SplitAnswer> {
   let source: PDFDocument;
   const bytes = await fs.readFile(req.source);
   const tooBig = checkDecodedSize(bytes, req.maxStreamBytes, req.maxDecodedBytes);
   if (tooBig) return { ok: false, code: "PDF_TOO_COMPLEX", message: `This PDF is too complex to process: ${tooBig}.` };
   try {
-    source = await PDFDocument.load(bytes, { updateMetadata: false });
+    source = await loadPdf(bytes);
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
     if (err instanceof RangeError) throw err; // memory: reported by the parent as PDF_TOO_COMPLEX
@@ -80,22 +50,15 @@ async function split(req: SplitRequest): Promise<SplitAnswer> {
     return { ok: false, code: "PDF_TOO_MANY_PAGES", message: `This PDF has ${pageCount} pages; the limit is ${req.maxPages} pages per upload.` };
   }
   const skip = new Set(req.skip);
+  const storage = new LocalStorage(req.storageRoot);
   const chunks = [];
   for (const plan of planChunks(pageCount, req.rules)) {
     if (skip.has(plan.index)) {
       chunks.push({ ...plan, sha256: null });
       continue;
     }
-    const out = await PDFDocument.create({ updateMetadata: false });
-    const indices = Array.from({ length: plan.endPage - plan.startPage + 1 }, (_, i) => plan.startPage - 1 + i);
-    for (const p of await out.copyPages(source, indices)) out.addPage(p);
-    const bytes = await out.save({ useObjectStreams: true });
-    const file = req.outPath.replace("{index}", String(plan.index).padStart(5, "0"));
-    await fs.mkdir(file.slice(0, file.lastIndexOf("/")), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}`;
-    await fs.writeFile(tmp, bytes);
-    await fs.rename(tmp, file);
-    chunks.push({ ...plan, sha256: crypto.createHash("sha256").update(bytes).digest("hex") });
+    const put = await storage.put(chunkFileKey(req.keyTemplate, plan.index), await extractChunkPdf(source, plan));
+    chunks.push({ ...plan, sha256: put.sha256 });
   }
   return { ok: true, pageCount, chunks };
 }

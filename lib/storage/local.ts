@@ -9,7 +9,7 @@ import { StorageLimitError } from "@/lib/storage/types";
 
 /** Disk storage under a root directory; writes go to a temp file renamed into place. */
 export class LocalStorage implements Storage {
-  constructor(private readonly root: string) {}
+  constructor(readonly root: string) {}
 
   localPath(key: string): string {
     const clean = path.posix.normalize(key).replace(/^(\.\.(\/|$))+/, "");
