@@ -13,6 +13,8 @@ const schema = z.object({
   FOLIO_MAX_OBJECTS: z.coerce.number().int().positive().default(1_000_000),
   FOLIO_MAX_STREAM_DECODED_MB: z.coerce.number().positive().default(256),
   FOLIO_MAX_DECODED_MB: z.coerce.number().positive().default(4096),
+  // An empty value means unset (not 0, which switches the sweep off).
+  FOLIO_RETENTION_DAYS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().nonnegative().default(7)),
 });
 
 export type FolioConfig = {
@@ -30,6 +32,8 @@ export type FolioConfig = {
   maxStreamDecodedMb: number;
   /** All Flate streams of a file together (MiB). */
   maxDecodedMb: number;
+  /** Days a terminal job keeps its stored PDFs (results stay); 0 keeps them for ever. */
+  retentionDays: number;
 };
 
 /** Reads deployment settings from the environment on every call (cheap; tests change env). */
@@ -46,5 +50,6 @@ export function getConfig(): FolioConfig {
     maxObjects: env.FOLIO_MAX_OBJECTS,
     maxStreamDecodedMb: env.FOLIO_MAX_STREAM_DECODED_MB,
     maxDecodedMb: env.FOLIO_MAX_DECODED_MB,
+    retentionDays: env.FOLIO_RETENTION_DAYS,
   };
 }

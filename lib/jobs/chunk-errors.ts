@@ -1,6 +1,12 @@
 export const CHUNK_ERROR_CODES = [
   "INVALID_CHUNK",
   "EXTRACTION_FAILED",
+  // The chunk's pages exhausted the parsing child's memory or CPU cap (not retried).
+  "PDF_TOO_COMPLEX",
+  // The chunk's pages cannot be read (encrypted, damaged past reading; not retried).
+  "PDF_UNREADABLE",
+  // The parsing child died or hung on this chunk on every attempt (a poison pill).
+  "PARSER_CRASHED",
   "PROVIDER_TIMEOUT",
   "PROVIDER_RATE_LIMITED",
   "PROVIDER_BAD_ANSWER",

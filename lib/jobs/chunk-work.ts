@@ -7,12 +7,15 @@ import { getProcessor } from "@/lib/processors/registry";
 import { readCachedResult, resultCacheKey, writeCachedResult } from "@/lib/processors/cache";
 import type { ChunkProcessor, ChunkResult, ProcessorOptions } from "@/lib/processors/types";
 import { ChunkError, type ChunkErrorCode } from "@/lib/jobs/chunk-errors";
-import { NonRetriableError, RetryAfterError } from "inngest";
+import { NonRetriableError } from "inngest";
 import { getLlmProvider, type RewriteResponse } from "@/lib/processors/llm";
 import { countWords } from "@/lib/text/word-limit";
 import { settleProgress, type SettleOutcome } from "@/lib/jobs/settle";
 import { acquireProviderSlot } from "@/lib/jobs/provider-slots";
 import { CHUNK_STAGE } from "@/lib/jobs/chunk-stage";
+import { chunkInPool } from "@/lib/sandbox/parse-pool";
+import { IsolatedTaskError } from "@/lib/sandbox/isolated";
+import type { ChunkTaskAnswer } from "@/lib/sandbox/parse-tasks";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 const HEARTBEAT_MS = Number(process.env.FOLIO_HEARTBEAT_MS ?? 10_000);
@@ -81,15 +84,29 @@ export async function computeChunk(chunkId: string): Promise<ComputeOutcome> {
     firstPage: chunk.startPage,
     overlapPages: chunk.overlapPages,
   };
-  const key = resultCacheKey(chunk.sha256, processor, opts);
-  const { result, cacheHit } = await storedOrComputed({ id: chunkId, storageKey: chunk.storageKey, sha256: chunk.sha256, bypassCache: chunk.bypassCache }, key, processor, opts);
+  // A chunk is a page range of the stored upload (or, for jobs split before that, a chunk file of its own).
+  const inPlace = chunk.storageKey === chunk.job.fileKey;
+  const key = resultCacheKey(inPlace ? `${chunk.sha256}#${chunk.startPage}-${chunk.endPage}` : chunk.sha256, processor, opts);
+  const source: ChunkSource = inPlace
+    ? { storageKey: chunk.storageKey, firstPage: chunk.startPage, lastPage: chunk.endPage, expectSize: chunk.job.fileSize }
+    : { storageKey: chunk.storageKey, firstPage: 1, lastPage: chunk.endPage - chunk.startPage + 1, sha256: chunk.sha256 };
+  const { result, cacheHit } = await storedOrComputed({ id: chunkId, bypassCache: chunk.bypassCache }, source, key, processor, opts);
   if (rewrite) await markWaitingForProvider(chunkId);
   return { cacheKey: key, cacheHit, sentences: result.sentences.length, warnings: result.warnings, ms: Date.now() - started, rewrite };
 }
 
-/** The stored result under `key`, or the chunk's PDF processed now (and stored under `key`). */
+/** Where a chunk's pages are: a stored file and a page range in it; a legacy chunk file is checked against its sha256. */
+type ChunkSource = { storageKey: string; firstPage: number; lastPage: number; expectSize?: number; sha256?: string };
+
+/**
+ * The stored result under `key`, or the chunk's pages processed now in a parsing child
+ * (lib/sandbox/parse-pool.ts) and stored under `key`. A child that hits its memory or CPU cap
+ * fails the chunk for good (PDF_TOO_COMPLEX); one that crashes or hangs fails this attempt
+ * (PARSER_CRASHED), and the step's retries make that a poison pill after the last attempt.
+ */
 async function storedOrComputed(
-  chunk: { id: string; storageKey: string; sha256: string; bypassCache: boolean },
+  chunk: { id: string; bypassCache: boolean },
+  source: ChunkSource,
   key: string,
   processor: ChunkProcessor,
   opts: ProcessorOptions,
@@ -98,24 +115,41 @@ async function storedOrComputed(
     const cached = await readCachedResult(key);
     if (cached) return { result: cached, cacheHit: true };
   }
+  const storage = getStorage();
+  if (!storage.localPath) throw new ChunkError("INTERNAL_ERROR", "the storage backend gives no local path for the parser", false);
+  const file = storage.localPath(source.storageKey);
+  if (source.sha256) await checkLegacyChunkFile(source.storageKey, source.sha256);
+  let answer: ChunkTaskAnswer;
+  try {
+    answer = await withHeartbeat(chunk.id, () =>
+      chunkInPool({ path: file, firstPage: source.firstPage, lastPage: source.lastPage, expectSize: source.expectSize, opts }),
+    );
+  } catch (err) {
+    if (err instanceof IsolatedTaskError) {
+      if (err.reason === "memory" || err.reason === "cpu") throw new ChunkError("PDF_TOO_COMPLEX", `these pages are too complex to process: ${err.message}`, false);
+      if (err.reason === "environment") throw new ChunkError("EXTRACTION_FAILED", err.message);
+      throw new ChunkError("PARSER_CRASHED", `reading these pages stopped the parser: ${err.message}`);
+    }
+    throw new ChunkError("EXTRACTION_FAILED", (err as Error).message ?? String(err));
+  }
+  if (!answer.ok) {
+    if (answer.code === "INVALID_CHUNK") throw new ChunkError("INVALID_CHUNK", answer.message, false);
+    throw new ChunkError("PDF_UNREADABLE", answer.message, false);
+  }
+  await writeCachedResult(key, processor.id, answer.result);
+  return { result: answer.result, cacheHit: false };
+}
+
+async function checkLegacyChunkFile(storageKey: string, sha256: string): Promise<void> {
   let bytes: Uint8Array;
   try {
-    bytes = await getStorage().getBytes(chunk.storageKey);
+    bytes = await getStorage().getBytes(storageKey);
   } catch (err) {
     throw new ChunkError("INVALID_CHUNK", `the chunk PDF is missing from storage (${(err as Error).message})`, false);
   }
-  if (crypto.createHash("sha256").update(bytes).digest("hex") !== chunk.sha256) {
+  if (crypto.createHash("sha256").update(bytes).digest("hex") !== sha256) {
     throw new ChunkError("INVALID_CHUNK", "the stored chunk PDF does not match its recorded sha256", false);
   }
-  let result: ChunkResult;
-  try {
-    result = await withHeartbeat(chunk.id, () => processor.process(bytes, opts));
-  } catch (err) {
-    if (err instanceof ChunkError || err instanceof RetryAfterError) throw err;
-    throw new ChunkError("EXTRACTION_FAILED", (err as Error).message ?? String(err));
-  }
-  await writeCachedResult(key, processor.id, result);
-  return { result, cacheHit: false };
 }
 
 /**

@@ -12,7 +12,7 @@ export async function getJobForCaller(id: string, caller: Caller) {
 }
 
 /** The same rule for a job row already read (e.g. from the poll cache). */
-export function visibleJob<J extends { userId: string }>(job: J | null, caller: Caller): J {
+export function visibleJob<J extends { userId: string }>(job: J | null, caller: Pick<Caller, "id" | "role">): J {
   if (!job || (job.userId !== caller.id && caller.role !== "ADMIN")) throw notFound();
   return job;
 }

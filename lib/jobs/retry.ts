@@ -14,6 +14,10 @@ export type RetryRequest = z.infer<typeof retryRequestSchema>;
 
 export type ScheduledRetry = { round: number; chunkIds: string[]; userId: string; priority: number };
 
+/** The retention period (FOLIO_RETENTION_DAYS) removed the job's PDFs: its chunks cannot be processed again. */
+const filesExpired = () =>
+  new ApiError(409, "FILES_EXPIRED", "This job's files were removed after the retention period, so its chunks cannot be processed again. Upload the PDF again to start a new job.");
+
 /** Without `force`, a chunk that already used this many attempts is not retried again. */
 const hardAttemptCap = (maxAttempts: number, maxRounds: number) => maxAttempts * (maxRounds + 3);
 
@@ -24,12 +28,18 @@ const ownPages = (c: { startPage: number; endPage: number; overlapPages: number 
  * back to PROCESSING in a new round. `force` ignores the attempt cap and may re-process listed
  * SUCCEEDED chunks, bypassing the result cache. Transactions take the write lock up front
  * (lib/db/adapter.ts), so two clicks at once are serialized: the second finds nothing (409).
+ * A job whose files the retention sweep removed is refused (409 FILES_EXPIRED).
  */
 export async function scheduleManualRetry(job: Job, req: RetryRequest): Promise<ScheduledRetry> {
   if (job.status === "CANCELLED") throw new ApiError(409, "JOB_CANCELLED", "A cancelled job cannot be retried.");
   if (job.status === "PENDING" || job.status === "SPLITTING") throw new ApiError(409, "JOB_NOT_SPLIT", "The job is still being split; nothing to retry yet.");
+  if (job.filesDeletedAt) throw filesExpired();
   const force = req.force === true;
   return db.$transaction(async (tx) => {
+    // Again inside the transaction: the retention sweep may have marked the job since it was read.
+    const current = await tx.job.findUnique({ where: { id: job.id }, select: { filesDeletedAt: true } });
+    if (!current) throw new ApiError(404, "JOB_NOT_FOUND", "No such job.");
+    if (current.filesDeletedAt) throw filesExpired();
     const where = { jobId: job.id, ...(req.chunkIds ? { id: { in: req.chunkIds } } : {}) };
     const candidates = await tx.chunk.findMany({ where: { ...where, status: { in: force && req.chunkIds ? ["FAILED", "SUCCEEDED"] : ["FAILED"] } } });
     const eligible = candidates.filter((c) => force || c.attempts < hardAttemptCap(c.maxAttempts, job.maxRetryRounds));

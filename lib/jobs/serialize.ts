@@ -40,6 +40,8 @@ export function serializeJob(j: Job) {
     updatedAt: j.updatedAt.toISOString(),
     startedAt: iso(j.startedAt),
     finishedAt: iso(j.finishedAt),
+    // Set once the retention period removed the job's stored PDFs (its sentences stay).
+    filesDeletedAt: iso(j.filesDeletedAt),
   };
 }
 

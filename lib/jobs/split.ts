@@ -1,8 +1,9 @@
 import { db } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
-import { LocalStorage } from "@/lib/storage/local";
-import { chunkFileKey, chunkingFromEnv } from "@/lib/pdf/chunking";
-import { splitIsolated, IsolatedTaskError } from "@/lib/pdf/split-isolated";
+import { chunkingFromEnv } from "@/lib/pdf/chunking";
+import { planInPool } from "@/lib/sandbox/parse-pool";
+import { IsolatedTaskError } from "@/lib/sandbox/isolated";
+import type { PlanAnswer } from "@/lib/pdf/plan";
 import { getConfig } from "@/lib/config";
 import { reserveUpTo } from "@/lib/credits";
 
@@ -16,17 +17,14 @@ export class InvalidPdfError extends Error {
   }
 }
 
-const chunkKeyTemplate = (jobId: string) => `chunks/${jobId}/{index}.pdf`;
-
-export function chunkKey(jobId: string, index: number): string {
-  return chunkFileKey(chunkKeyTemplate(jobId), index);
-}
-
 /**
- * Splits a job's PDF into chunk PDFs and upserts one Chunk row per (jobId, index).
- * The parsing runs in a capped child process (lib/pdf/split-isolated.ts): a file that exhausts
- * its memory, CPU or time fails the job with PDF_TOO_COMPLEX, and nothing else is hurt.
- * Idempotent: after a crash it reuses chunks already written (same ids, no duplicates).
+ * Plans a job's chunks and upserts one Chunk row per (jobId, index). A chunk is a page range of
+ * the stored upload (its storageKey is the upload's, its sha256 the upload's): the extraction
+ * reads those pages in place, so no chunk file is written and the first chunk can start as soon
+ * as the rows exist. The parsing (counting the real pages, the decoded-size budget) runs in a
+ * capped parsing child (lib/sandbox/parse-pool.ts): a file that exhausts its memory, CPU or time
+ * fails the job with PDF_TOO_COMPLEX, and nothing else is hurt.
+ * Idempotent: the same ids after a crash, no duplicates.
  * The pages found here are the ones the pipeline processes: when they are more than the upload
  * reserved for (its cheap count can be lied to), the difference is reserved before any chunk
  * row is written, or InsufficientCreditsError is thrown. A job no longer active (cancelled) is
@@ -35,30 +33,21 @@ export function chunkKey(jobId: string, index: number): string {
 export async function splitJob(jobId: string): Promise<{ chunkIds: string[]; pageCount: number }> {
   const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
   const storage = getStorage();
-  if (!(storage instanceof LocalStorage)) throw new Error("the split needs local storage (the parser reads and writes files on disk)");
-  const source = storage.localPath(job.fileKey);
+  if (!storage.localPath) throw new Error("the split needs a storage backend with local paths (the parser reads the file on disk)");
   const cfg = getConfig();
-  const existing = new Map((await db.chunk.findMany({ where: { jobId } })).map((c) => [c.index, c]));
-  const skip: number[] = [];
-  for (const c of existing.values()) {
-    if (c.sha256 && c.storageKey === chunkKey(jobId, c.index) && (await storage.exists(c.storageKey))) skip.push(c.index);
-  }
-  let answer;
+  let answer: PlanAnswer;
   try {
-    answer = await splitIsolated({
-      source,
+    answer = await planInPool({
+      source: storage.localPath(job.fileKey),
       rules: chunkingFromEnv(),
       maxPages: cfg.maxPages,
       maxStreamBytes: cfg.maxStreamDecodedMb * 1048576,
       maxDecodedBytes: cfg.maxDecodedMb * 1048576,
-      storageRoot: storage.root,
-      keyTemplate: chunkKeyTemplate(jobId),
-      skip,
     });
   } catch (err) {
     // A limit hit or a crash on this file is the file's doing: the same bytes would do it again,
     // so the job fails at once with a code (no retry loop, nothing charged). Only a child that
-    // could not start or could not write its files (the environment's fault) is retried.
+    // could not start or failed on its surroundings is retried.
     if (err instanceof IsolatedTaskError && err.reason === "crash") {
       throw new InvalidPdfError(`The PDF could not be read: ${err.message}.`, "PDF_UNREADABLE");
     }
@@ -78,17 +67,11 @@ export async function splitJob(jobId: string): Promise<{ chunkIds: string[]; pag
   const maxAttempts = cfg.chunkMaxAttempts;
   const ids: string[] = [];
   for (const c of answer.chunks) {
-    const plan = { index: c.index, startPage: c.startPage, endPage: c.endPage, overlapPages: c.overlapPages };
-    const have = existing.get(c.index);
-    if (c.sha256 === null && have) {
-      ids.push(have.id);
-      continue;
-    }
-    const key = chunkKey(jobId, c.index);
+    const plan = { index: c.index, startPage: c.startPage, endPage: c.endPage, overlapPages: c.overlapPages, storageKey: job.fileKey, sha256: job.fileSha256 };
     const row = await db.chunk.upsert({
       where: { jobId_index: { jobId, index: c.index } },
-      create: { jobId, ...plan, storageKey: key, sha256: c.sha256, maxAttempts, priority: job.priority },
-      update: { ...plan, storageKey: key, sha256: c.sha256 },
+      create: { jobId, ...plan, maxAttempts, priority: job.priority },
+      update: plan,
     });
     ids.push(row.id);
   }

@@ -1,8 +1,3 @@
-/** A chunk's storage key: `template` with "{index}" replaced by the index, zero-padded to 5 digits. */
-export function chunkFileKey(template: string, index: number): string {
-  return template.replace("{index}", String(index).padStart(5, "0"));
-}
-
 export type ChunkPlan = { index: number; startPage: number; endPage: number; overlapPages: number };
 
 export type ChunkingRules = {

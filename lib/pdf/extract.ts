@@ -120,11 +120,29 @@ export function resolveExtractor(choice?: ExtractorChoice): ExtractorName {
   return "pdfjs";
 }
 
+/**
+ * A PDF to read: its bytes, or a file on disk with an optional page range (1-based, inclusive;
+ * the pages of a chunk read straight from the stored upload). Pages are numbered from 1 at the
+ * range's first page in the answer.
+ */
+export type PdfSource = Uint8Array | { path: string; firstPage?: number; lastPage?: number };
+type PageRange = { first: number; last: number };
+
+function rangeOf(source: PdfSource): PageRange | undefined {
+  if (source instanceof Uint8Array) return undefined;
+  return { first: Math.max(1, source.firstPage ?? 1), last: source.lastPage ?? Number.MAX_SAFE_INTEGER };
+}
+
 /** Lines of text per page, in reading order. */
-export async function extractPages(pdf: Uint8Array, opts: ExtractOptions = {}): Promise<ExtractedPage[]> {
+export async function extractPages(source: PdfSource, opts: ExtractOptions = {}): Promise<ExtractedPage[]> {
   const extractor = resolveExtractor(opts.extractor);
-  if (extractor === "pdftotext") return extractWithPdftotext(pdf);
-  const raw = opts.inThread || !poolEnabled() ? await pdfjsInThread(pdf) : await pdfjsInPool(pdf);
+  if (extractor === "pdftotext") return extractWithPdftotext(source);
+  if (!(source instanceof Uint8Array)) {
+    // A file and a page range (the parsing child's case): read in this thread, the document kept open for the next range.
+    const doc = await openCachedDocument(source.path);
+    return (await readPages(doc, rangeOf(source))).map(linesOfRawPage);
+  }
+  const raw = opts.inThread || !poolEnabled() ? await pdfjsInThread(source) : await pdfjsInPool(source);
   return raw.map(linesOfRawPage);
 }
 
@@ -151,7 +169,9 @@ function loadPdfjs(): Promise<Pdfjs> {
   return pdfjsPromise;
 }
 
-async function pdfjsInThread(pdf: Uint8Array): Promise<RawPage[]> {
+type PdfjsDocument = Awaited<ReturnType<Pdfjs["getDocument"]>["promise"]>;
+
+async function openDocument(pdf: Uint8Array): Promise<PdfjsDocument> {
   const pdfjs = await loadPdfjs();
   // pdfjs wants a plain Uint8Array (not a Buffer) and may take ownership of it: pass a copy.
   const data = new Uint8Array(pdf.byteLength);
@@ -166,38 +186,71 @@ async function pdfjsInThread(pdf: Uint8Array): Promise<RawPage[]> {
     stopAtErrors: false,
     verbosity: pdfjs.VerbosityLevel.ERRORS,
   });
-  let doc: Awaited<typeof task.promise>;
   try {
-    doc = await task.promise;
+    return await task.promise;
   } catch (err) {
     await task.destroy().catch(() => undefined);
     const name = (err as { name?: string } | null)?.name;
     if (name === "PasswordException") throw new PdfExtractError("PDF_ENCRYPTED", "This PDF is encrypted or password-protected.", { cause: err });
     throw new PdfExtractError("PDF_UNREADABLE", `This PDF cannot be read: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }
+}
+
+/**
+ * The last file opened by path stays open (one per process): the chunks of a book come to the
+ * same parsing child one after another, and parsing the document's fonts and page tree once
+ * instead of once per chunk makes a chunk ~3× cheaper. A changed file (size, mtime) is reopened.
+ */
+let cachedDocument: { key: string; doc: Promise<PdfjsDocument> } | null = null;
+
+async function openCachedDocument(file: string): Promise<PdfjsDocument> {
+  const st = await fs.promises.stat(file);
+  const key = `${file}:${st.size}:${st.mtimeMs}`;
+  if (cachedDocument?.key !== key) {
+    const old = cachedDocument;
+    cachedDocument = null;
+    if (old) await old.doc.then((d) => d.destroy()).catch(() => undefined);
+    const doc = fs.promises.readFile(file).then(openDocument);
+    cachedDocument = { key, doc };
+    doc.catch(() => {
+      if (cachedDocument?.doc === doc) cachedDocument = null;
+    });
+  }
+  return cachedDocument.doc;
+}
+
+async function pdfjsInThread(pdf: Uint8Array): Promise<RawPage[]> {
+  const doc = await openDocument(pdf);
   try {
-    const pages: RawPage[] = [];
-    for (let n = 1; n <= doc.numPages; n++) {
-      let page: Awaited<ReturnType<typeof doc.getPage>> | undefined;
-      try {
-        page = await doc.getPage(n);
-        const [x0, y0, x1, y1] = page.view;
-        const content = await page.getTextContent();
-        const items = toItems(content.items);
-        const nums = new Float64Array(4 * items.length);
-        items.forEach((it, i) => nums.set([it.x, it.y, it.width, it.fontSize], 4 * i));
-        pages.push({ page: n, width: Math.abs(x1 - x0), height: Math.abs(y1 - y0), strs: items.map((it) => it.str), nums });
-      } catch (err) {
-        // A damaged page (bad content stream, missing object) does not sink the whole chunk.
-        pages.push({ page: n, width: 0, height: 0, error: (err as Error)?.message ?? String(err), strs: [], nums: new Float64Array(0) });
-      } finally {
-        page?.cleanup();
-      }
-    }
-    return pages;
+    return await readPages(doc);
   } finally {
     await doc.destroy();
   }
+}
+
+async function readPages(doc: PdfjsDocument, range?: PageRange): Promise<RawPage[]> {
+  const pages: RawPage[] = [];
+  const first = range?.first ?? 1;
+  const last = Math.min(doc.numPages, range?.last ?? doc.numPages);
+  for (let n = first; n <= last; n++) {
+    let page: Awaited<ReturnType<typeof doc.getPage>> | undefined;
+    const at = n - first + 1;
+    try {
+      page = await doc.getPage(n);
+      const [x0, y0, x1, y1] = page.view;
+      const content = await page.getTextContent();
+      const items = toItems(content.items);
+      const nums = new Float64Array(4 * items.length);
+      items.forEach((it, i) => nums.set([it.x, it.y, it.width, it.fontSize], 4 * i));
+      pages.push({ page: at, width: Math.abs(x1 - x0), height: Math.abs(y1 - y0), strs: items.map((it) => it.str), nums });
+    } catch (err) {
+      // A damaged page (bad content stream, missing object) does not sink the whole chunk.
+      pages.push({ page: at, width: 0, height: 0, error: (err as Error)?.message ?? String(err), strs: [], nums: new Float64Array(0) });
+    } finally {
+      page?.cleanup();
+    }
+  }
+  return pages;
 }
 
 function toItems(raw: Array<TextItem | TextMarkedContent>): Item[] {
@@ -371,21 +424,23 @@ export async function closeExtractPool(): Promise<void> {
 
 const PDFTOTEXT_TIMEOUT_MS = 120_000;
 
-async function extractWithPdftotext(pdf: Uint8Array): Promise<ExtractedPage[]> {
+async function extractWithPdftotext(source: PdfSource): Promise<ExtractedPage[]> {
   const exe = findPdftotext();
   if (!exe) throw new Error("pdftotext is not installed");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "folio-pdftotext-"));
-  const file = path.join(dir, "chunk.pdf");
+  const range = rangeOf(source);
+  const dir = source instanceof Uint8Array ? fs.mkdtempSync(path.join(os.tmpdir(), "folio-pdftotext-")) : null;
+  const file = dir ? path.join(dir, "chunk.pdf") : (source as { path: string }).path;
+  const pages = range ? ["-f", String(range.first), "-l", String(Math.min(range.last, 2 ** 31 - 1))] : [];
   try {
-    fs.writeFileSync(file, pdf);
-    const { code, stdout, stderr } = await run(exe, ["-bbox-layout", "-enc", "UTF-8", file, "-"]);
+    if (dir) fs.writeFileSync(file, source as Uint8Array);
+    const { code, stdout, stderr } = await run(exe, [...pages, "-bbox-layout", "-enc", "UTF-8", file, "-"]);
     if (code !== 0) {
       if (/password|encrypt/i.test(stderr)) throw new PdfExtractError("PDF_ENCRYPTED", "This PDF is encrypted or password-protected.");
       throw new PdfExtractError("PDF_UNREADABLE", `This PDF cannot be read: pdftotext exited with code ${code}${stderr.trim() ? ` (${stderr.trim().split("\n").slice(-1)[0].slice(0, 200)})` : ""}`);
     }
     return parseBboxLayout(stdout);
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -5,7 +5,7 @@
  * Warnings start with a code: "NO_TEXT_LAYER: page 12 has no text layer" (one per page, or one
  * for the whole chunk when no page has text), "PAGE_UNREADABLE: page 3 could not be read: ...".
  */
-import { extractPages, resolveExtractor, type ExtractorChoice } from "@/lib/pdf/extract";
+import { extractPages, resolveExtractor, type ExtractorChoice, type PdfSource } from "@/lib/pdf/extract";
 import { pageAt, paragraphStream, repairChunk } from "@/lib/text/repair";
 import { splitSentenceSpans } from "@/lib/text/segment";
 import { countWords, enforceWordLimit } from "@/lib/text/word-limit";
@@ -45,7 +45,7 @@ export function createLocalProcessor(options: LocalProcessorOptions = {}): Chunk
 
 export const localProcessor: ChunkProcessor = createLocalProcessor();
 
-async function processChunk(pdf: Uint8Array, opts: ProcessorOptions, options: LocalProcessorOptions): Promise<ChunkResult> {
+async function processChunk(pdf: PdfSource, opts: ProcessorOptions, options: LocalProcessorOptions): Promise<ChunkResult> {
   checkOptions(opts);
   const language = opts.language.trim();
   const t0 = performance.now();

@@ -42,5 +42,6 @@ export interface ChunkProcessor {
   readonly id: string;
   /** part of the result cache key */
   readonly version: string;
-  process(pdf: Uint8Array, opts: ProcessorOptions): Promise<ChunkResult>;
+  /** The chunk's PDF bytes, or a file and page range (the chunk's pages of the stored upload). */
+  process(pdf: Uint8Array | { path: string; firstPage?: number; lastPage?: number }, opts: ProcessorOptions): Promise<ChunkResult>;
 }

@@ -61,16 +61,51 @@ function findPrlimit(): string | null {
   return prlimitPath;
 }
 
-/** Runs `node [nodeArgs] script` in a capped child, sends `request`, returns its parsed answer. */
-export function runIsolated<T>(nodeArgs: string[], request: unknown, limits: IsolatedLimits): Promise<T> {
+/**
+ * The command that starts `node [nodeArgs]` under the caps: prlimit's address-space cap (native
+ * and ArrayBuffer memory included), prlimit's CPU cap (`cpuSeconds`, for the process's whole
+ * life) and V8's heap cap. Without prlimit (not Linux) only the heap cap holds.
+ */
+export function isolatedCommand(nodeArgs: string[], limits: IsolatedLimits, cpuSeconds = limits.cpuSeconds): string[] {
   const heapMb = Math.max(64, Math.floor(limits.memoryMb));
   // Without the WASM trap handler a WebAssembly memory does not reserve 10 GB of guard pages (tsx loads WASM).
   const nodeCmd = [process.execPath, "--disable-wasm-trap-handler", `--max-old-space-size=${heapMb}`, ...nodeArgs];
   const prlimit = findPrlimit();
   const asBytes = (NODE_BASE_AS_MB + heapMb * 2) * 1024 * 1024;
-  const cmd = prlimit ? [prlimit, `--as=${asBytes}`, `--cpu=${Math.ceil(limits.cpuSeconds)}`, ...nodeCmd] : nodeCmd;
+  return prlimit ? [prlimit, `--as=${asBytes}`, `--cpu=${Math.ceil(cpuSeconds)}`, ...nodeCmd] : nodeCmd;
+}
+
+/**
+ * The environment of a capped child: no inherited NODE_OPTIONS, and at most two malloc arenas
+ * (glibc reserves 64-128 MB of address space per arena, one per thread that allocates: under an
+ * address-space cap, V8's parallel GC threads would exhaust it with a heap of 15 MB).
+ */
+export function isolatedEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, NODE_OPTIONS: "", MALLOC_ARENA_MAX: "2" };
+}
+
+/** Why a capped child ended, from its exit code, signal and the end of its stderr. */
+export function classifyExit(code: number | null, signal: NodeJS.Signals | null, stderr: string, limits: IsolatedLimits): IsolatedTaskError {
+  // The kernel sends SIGXCPU at the CPU limit, then SIGKILL (soft and hard limits are equal);
+  // with the address space capped, no other SIGKILL comes from the kernel.
+  if (signal === "SIGXCPU" || signal === "SIGKILL") {
+    return new IsolatedTaskError("cpu", `the parsing process used more than ${limits.cpuSeconds} s of CPU`);
+  }
+  if (code === EXIT_ENVIRONMENT) {
+    return new IsolatedTaskError("environment", `the parsing process failed on its surroundings: ${stderr.trim().split("\n")[0]?.slice(0, 300) ?? ""}`);
+  }
+  const memory = /heap limit|allocation failed|out of memory|ENOMEM|Cannot allocate/i.test(stderr) || signal === "SIGABRT" || signal === "SIGSEGV" || code === 134;
+  const tail = stderr.trim().split("\n").slice(-2).join(" ").slice(0, 300);
+  return memory
+    ? new IsolatedTaskError("memory", `the parsing process ran out of its ${limits.memoryMb} MB memory cap`)
+    : new IsolatedTaskError("crash", `the parsing process died (${signal ?? `exit ${code}`}): ${tail}`);
+}
+
+/** Runs `node [nodeArgs] script` in a capped child, sends `request`, returns its parsed answer. */
+export function runIsolated<T>(nodeArgs: string[], request: unknown, limits: IsolatedLimits): Promise<T> {
+  const cmd = isolatedCommand(nodeArgs, limits);
   return new Promise<T>((resolve, reject) => {
-    const child = spawn(cmd[0], cmd.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
+    const child = spawn(cmd[0], cmd.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: isolatedEnv() });
     let out = "";
     let err = "";
     let timedOut = false;
@@ -92,11 +127,6 @@ export function runIsolated<T>(nodeArgs: string[], request: unknown, limits: Iso
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       if (timedOut) return reject(new IsolatedTaskError("timeout", `the parsing process ran past ${Math.round(limits.timeoutMs / 1000)} s`));
-      // The kernel sends SIGXCPU at the CPU limit, then SIGKILL (soft and hard limits are equal);
-      // with the address space capped, no other SIGKILL comes from the kernel.
-      if (signal === "SIGXCPU" || signal === "SIGKILL") {
-        return reject(new IsolatedTaskError("cpu", `the parsing process used more than ${limits.cpuSeconds} s of CPU`));
-      }
       if (code === 0) {
         try {
           return resolve(JSON.parse(out) as T);
@@ -104,17 +134,7 @@ export function runIsolated<T>(nodeArgs: string[], request: unknown, limits: Iso
           return reject(new IsolatedTaskError("crash", "the parsing process gave no readable answer"));
         }
       }
-      if (code === EXIT_ENVIRONMENT) {
-        return reject(new IsolatedTaskError("environment", `the parsing process failed on its surroundings: ${err.trim().split("\n")[0]?.slice(0, 300) ?? ""}`));
-      }
-      const memory = /heap limit|allocation failed|out of memory|ENOMEM|Cannot allocate/i.test(err) || signal === "SIGABRT" || signal === "SIGSEGV" || code === 134;
-      const tail = err.trim().split("\n").slice(-2).join(" ").slice(0, 300);
-      reject(
-        new IsolatedTaskError(
-          memory ? "memory" : "crash",
-          memory ? `the parsing process ran out of its ${limits.memoryMb} MB memory cap` : `the parsing process died (${signal ?? `exit ${code}`}): ${tail}`,
-        ),
-      );
+      reject(classifyExit(code, signal, err, limits));
     });
     child.stdin.on("error", () => undefined);
     child.stdin.end(JSON.stringify(request));

@@ -61,6 +61,13 @@ export class LocalStorage implements Storage {
     await fsp.rm(this.localPath(key), { force: true });
   }
 
+  async deleteFolder(key: string): Promise<void> {
+    const dir = this.localPath(key);
+    // Never the root itself: "", "." and "/" all normalize to it.
+    if (path.resolve(dir) === path.resolve(this.root)) throw new Error(`refusing to delete the storage root (key ${JSON.stringify(key)})`);
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       await fsp.access(this.localPath(key));

@@ -9,6 +9,8 @@ export interface Storage {
   get(key: string): Promise<Readable>;
   getBytes(key: string): Promise<Uint8Array>;
   delete(key: string): Promise<void>;
+  /** Removes everything under the folder `key` (e.g. "chunks/<jobId>"); nothing there is not an error. */
+  deleteFolder(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
   /** Local path when the backend is a disk (lets parsers read the file without copying). */
   localPath?(key: string): string;

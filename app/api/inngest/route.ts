@@ -3,6 +3,7 @@ import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest/functions";
 import { inngestEndpointRefusal } from "@/lib/inngest-endpoint";
 import { log } from "@/lib/log";
+import { warmParsePool } from "@/lib/sandbox/parse-pool";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -16,7 +17,11 @@ let warned = false;
 function guarded<A extends unknown[]>(handler: (...args: A) => Promise<Response>) {
   return async (...args: A): Promise<Response> => {
     const refusal = inngestEndpointRefusal();
-    if (refusal === null) return handler(...args);
+    if (refusal === null) {
+      // This process runs the functions: start the parsing children before the first job needs them.
+      warmParsePool();
+      return handler(...args);
+    }
     if (!warned) {
       warned = true;
       log.warn("inngest endpoint refused", { reason: refusal });
