@@ -106,22 +106,31 @@ describe("credits through the whole stack", () => {
 
   it("a split that keeps failing: after its last retry the job is FAILED and the reservation released", async () => {
     const user = await freshUser("splitfail", 100);
-    // Chunk files cannot be written while a plain file sits where the chunks directory goes:
-    // every attempt of the split step fails (a retriable error, not a bad PDF).
-    const chunksDir = path.join(stack.dataDir, "chunks");
-    const aside = `${chunksDir}.aside`;
-    if (fs.existsSync(chunksDir)) fs.renameSync(chunksDir, aside);
-    fs.writeFileSync(chunksDir, "not a directory");
+    // The upload's file vanishes between the 202 and the split: every attempt of the split step
+    // fails to read it (a retriable error of the surroundings, not a bad PDF). The runner is down
+    // during the upload, so the split cannot run first; the test then sends the job's
+    // folio/job.created itself, as the upload would have.
+    await stack.kill("runner");
+    let runnerUp = false;
     try {
       const job = await upJob(user, await makeNovelPdf({ pages: 8, seed: 47 }));
+      const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+      fs.rmSync(path.join(stack.dataDir, row.fileKey));
+      await stack.startRunner();
+      runnerUp = true;
+      const sent = await fetch(`${stack.runnerUrl}/e/${stack.keys.eventKey}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "folio/job.created", id: `job-created-${job.id}`, data: { jobId: job.id, userId: user.id } }),
+      });
+      expect(sent.ok).toBe(true);
       const done = await waitForJob(user, job.id, (j) => j.terminal, 120_000);
       expect(done).toMatchObject({ status: "FAILED", creditsReserved: 0 });
       expect(String(done.errorSummary)).toMatch(/^SPLIT_FAILED/);
       expect(await balance(user)).toBe(100);
       await expectLedgerInvariant(user.id);
     } finally {
-      fs.rmSync(chunksDir, { force: true });
-      if (fs.existsSync(aside)) fs.renameSync(aside, chunksDir);
+      if (!runnerUp) await stack.startRunner();
     }
   }, 150_000);
 
