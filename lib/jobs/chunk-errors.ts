@@ -15,6 +15,9 @@ export const CHUNK_ERROR_CODES = [
 ] as const;
 export type ChunkErrorCode = (typeof CHUNK_ERROR_CODES)[number];
 
+/** Failures the same bytes would repeat: no automatic retry round (a manual retry may still ask). */
+export const FINAL_CHUNK_ERRORS: readonly ChunkErrorCode[] = ["INVALID_CHUNK", "PDF_TOO_COMPLEX", "PDF_UNREADABLE", "PARSER_CRASHED"];
+
 /** An error of chunk work with its code; the code travels in the message ("CODE: text") through step state. */
 export class ChunkError extends Error {
   constructor(

@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import { mergeChunks, type MergeChunk } from "@/lib/jobs/merge";
 import { pipelineConfig } from "@/lib/jobs/pipeline-config";
+import { FINAL_CHUNK_ERRORS } from "@/lib/jobs/chunk-errors";
 import { settleCredits } from "@/lib/credits";
 import type { JobStatus } from "@/lib/generated/prisma/client";
 
@@ -26,13 +27,17 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
   const settled = job.succeededChunks + job.failedChunks + job.cancelledChunks;
   if (settled < job.totalChunks) return { action: "noop", reason: `${job.totalChunks - settled} chunks still running` };
 
-  if (job.status === "PROCESSING" && job.failedChunks > 0 && job.retryRound < job.maxRetryRounds) {
+  // A chunk that failed for good (its pages are too complex, unreadable, or crashed the parser on
+  // every attempt) gets no automatic round: the same bytes would do it again.
+  const retriable = { jobId, status: "FAILED" as const, OR: [{ errorCode: null }, { errorCode: { notIn: [...FINAL_CHUNK_ERRORS] } }] };
+  const toRetry = job.status === "PROCESSING" && job.failedChunks > 0 && job.retryRound < job.maxRetryRounds ? await db.chunk.count({ where: retriable }) : 0;
+  if (toRetry > 0) {
     return db.$transaction(async (tx): Promise<FinalizeOutcome> => {
       // Conditional on the round we read: a racing finalizer of the same round gets a no-op.
       const round = job.retryRound + 1;
       const bumped = await tx.job.updateMany({ where: { id: jobId, status: "PROCESSING", retryRound: job.retryRound }, data: { retryRound: round } });
       if (bumped.count === 0) return { action: "noop", reason: "this round was already handled" };
-      const failed = await tx.chunk.findMany({ where: { jobId, status: "FAILED" }, select: { id: true } });
+      const failed = await tx.chunk.findMany({ where: retriable, select: { id: true } });
       const ids = failed.map((c) => c.id);
       await tx.chunk.updateMany({ where: { id: { in: ids }, status: "FAILED" }, data: { status: "RETRY_SCHEDULED" } });
       await tx.job.update({

@@ -8,6 +8,8 @@
  *  - a child that dies (cap hit, crash, killed) fails only the task it was running, with an
  *    IsolatedTaskError saying why; the next task gets a fresh child (the caller's process, the
  *    web process and the runner are never touched);
+ *  - a task that runs past 2 s gets the lowest CPU priority (nice 19), so a hostile or huge
+ *    chunk yields the cores to other users' short ones; that child is retired after the task;
  *  - a child is retired after `recycleAfter` tasks, or when its resident memory after a task
  *    passes `recycleRssMb` (memory a hostile file made it keep is given back).
  * Protocol: one JSON line per task on the child's stdin ({ id, req }); one JSON line per answer
@@ -16,6 +18,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { log } from "../log";
 import { classifyExit, isolatedCommand, isolatedEnv, IsolatedTaskError, type IsolatedLimits } from "./isolated";
@@ -48,7 +51,12 @@ type Slot = {
   killedFor: IsolatedTaskError | null;
   timers: NodeJS.Timeout[];
   cpuAtStart: number;
+  /** Lowered to the lowest CPU priority (a long task): retired after it, never reused. */
+  niced: boolean;
 };
+
+/** A task running longer than this yields the CPU to short ones (another user's small chunk). */
+const NICE_AFTER_MS = 2000;
 
 const CLOCK_TICKS = 100;
 
@@ -122,7 +130,7 @@ export class IsolatedPool<Req, Ans> {
     const cmd = isolatedCommand(this.opts.nodeArgs, this.opts.limits, cpuBudget);
     const child = spawn(cmd[0], cmd.slice(1), { stdio: ["pipe", "ignore", "pipe", "pipe"], env: isolatedEnv() });
     this.started++;
-    const slot: Slot = { child, task: null, done: 0, stderr: "", killedFor: null, timers: [], cpuAtStart: 0 };
+    const slot: Slot = { child, task: null, done: 0, stderr: "", killedFor: null, timers: [], cpuAtStart: 0, niced: false };
     this.slots.push(slot);
     (child.stdin as Writable).on("error", () => undefined);
     child.stderr?.setEncoding("utf8").on("data", (d: string) => {
@@ -154,7 +162,16 @@ export class IsolatedPool<Req, Ans> {
     const limits = this.opts.limits;
     const timeout = setTimeout(() => this.kill(slot, new IsolatedTaskError("timeout", `the parsing process ran past ${Math.round(limits.timeoutMs / 1000)} s`)), limits.timeoutMs);
     slot.cpuAtStart = cpuSecondsOf(slot.child.pid) ?? 0;
+    const started = Date.now();
     const cpuCheck = setInterval(() => {
+      if (!slot.niced && Date.now() - started > NICE_AFTER_MS && slot.child.pid) {
+        slot.niced = true;
+        try {
+          os.setPriority(slot.child.pid, 19);
+        } catch {
+          // not permitted here: the task keeps its priority
+        }
+      }
       const now = cpuSecondsOf(slot.child.pid);
       if (now !== null && now - slot.cpuAtStart > limits.cpuSeconds) {
         this.kill(slot, new IsolatedTaskError("cpu", `the parsing process used more than ${limits.cpuSeconds} s of CPU`));
@@ -194,7 +211,7 @@ export class IsolatedPool<Req, Ans> {
     if (msg.ok) task.resolve(msg.answer);
     else task.reject(new ChildTaskError(String(msg.error)));
     const rss = rssMbOf(slot.child.pid);
-    if (slot.done >= (this.opts.recycleAfter ?? 50) || (rss !== null && rss > (this.opts.recycleRssMb ?? 300))) void this.retire(slot);
+    if (slot.niced || slot.done >= (this.opts.recycleAfter ?? 50) || (rss !== null && rss > (this.opts.recycleRssMb ?? 300))) void this.retire(slot);
     else this.idle(slot);
     this.pump();
   }
