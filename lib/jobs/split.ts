@@ -65,15 +65,20 @@ export async function splitJob(jobId: string): Promise<{ chunkIds: string[]; pag
     data: { pageCount, totalChunks: answer.chunks.length, currentStep: `Splitting ${pageCount} pages` },
   });
   const maxAttempts = cfg.chunkMaxAttempts;
-  const ids: string[] = [];
-  for (const c of answer.chunks) {
-    const plan = { index: c.index, startPage: c.startPage, endPage: c.endPage, overlapPages: c.overlapPages, storageKey: job.fileKey, sha256: job.fileSha256 };
-    const row = await db.chunk.upsert({
-      where: { jobId_index: { jobId, index: c.index } },
-      create: { jobId, ...plan, maxAttempts, priority: job.priority },
-      update: plan,
-    });
-    ids.push(row.id);
-  }
+  // One transaction: one commit for all the rows (on SQLite, one sync instead of one per chunk).
+  const ids = await db.$transaction(async (tx) => {
+    const out: string[] = [];
+    for (const c of answer.chunks) {
+      const plan = { index: c.index, startPage: c.startPage, endPage: c.endPage, overlapPages: c.overlapPages, storageKey: job.fileKey, sha256: job.fileSha256 };
+      const row = await tx.chunk.upsert({
+        where: { jobId_index: { jobId, index: c.index } },
+        create: { jobId, ...plan, maxAttempts, priority: job.priority },
+        update: plan,
+        select: { id: true },
+      });
+      out.push(row.id);
+    }
+    return out;
+  });
   return { chunkIds: ids, pageCount };
 }
