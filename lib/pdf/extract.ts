@@ -219,6 +219,11 @@ async function openCachedDocument(file: string): Promise<PdfjsDocument> {
   return cachedDocument.doc;
 }
 
+/** Starts loading pdf.js now (a parsing child does at start, so its first task does not wait for it). */
+export function preloadPdfjs(): void {
+  loadPdfjs().catch(() => undefined);
+}
+
 async function pdfjsInThread(pdf: Uint8Array): Promise<RawPage[]> {
   const doc = await openDocument(pdf);
   try {

@@ -7,5 +7,7 @@
  */
 import { serveTasks } from "./child-loop";
 import { runParseTask, type ParseRequest } from "./parse-tasks";
+import { preloadPdfjs } from "../pdf/extract";
 
 serveTasks((req) => runParseTask(req as ParseRequest));
+preloadPdfjs();

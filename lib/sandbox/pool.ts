@@ -8,7 +8,7 @@
  *  - a child that dies (cap hit, crash, killed) fails only the task it was running, with an
  *    IsolatedTaskError saying why; the next task gets a fresh child (the caller's process, the
  *    web process and the runner are never touched);
- *  - a task that runs past 2 s gets the lowest CPU priority (nice 19), so a hostile or huge
+ *  - a task that used 3 s of CPU gets the lowest CPU priority (nice 19), so a hostile or huge
  *    chunk yields the cores to other users' short ones; that child is retired after the task;
  *  - a child is retired after `recycleAfter` tasks, or when its resident memory after a task
  *    passes `recycleRssMb` (memory a hostile file made it keep is given back).
@@ -55,8 +55,13 @@ type Slot = {
   niced: boolean;
 };
 
-/** A task running longer than this yields the CPU to short ones (another user's small chunk). */
-const NICE_AFTER_MS = 2000;
+/**
+ * A task that used this much CPU yields the cores to short ones (another user's small chunk).
+ * CPU time, not wall time: on a loaded machine a normal chunk (~0.3 s of CPU) waits longer, and
+ * must not be demoted for it (its child would be retired, and the next one pay Node's start and
+ * the document's parse again).
+ */
+const NICE_AFTER_CPU_S = 3;
 
 const CLOCK_TICKS = 100;
 
@@ -162,9 +167,9 @@ export class IsolatedPool<Req, Ans> {
     const limits = this.opts.limits;
     const timeout = setTimeout(() => this.kill(slot, new IsolatedTaskError("timeout", `the parsing process ran past ${Math.round(limits.timeoutMs / 1000)} s`)), limits.timeoutMs);
     slot.cpuAtStart = cpuSecondsOf(slot.child.pid) ?? 0;
-    const started = Date.now();
     const cpuCheck = setInterval(() => {
-      if (!slot.niced && Date.now() - started > NICE_AFTER_MS && slot.child.pid) {
+      const now = cpuSecondsOf(slot.child.pid);
+      if (now !== null && !slot.niced && now - slot.cpuAtStart > Math.min(NICE_AFTER_CPU_S, limits.cpuSeconds / 2) && slot.child.pid) {
         slot.niced = true;
         try {
           os.setPriority(slot.child.pid, 19);
@@ -172,7 +177,6 @@ export class IsolatedPool<Req, Ans> {
           // not permitted here: the task keeps its priority
         }
       }
-      const now = cpuSecondsOf(slot.child.pid);
       if (now !== null && now - slot.cpuAtStart > limits.cpuSeconds) {
         this.kill(slot, new IsolatedTaskError("cpu", `the parsing process used more than ${limits.cpuSeconds} s of CPU`));
       }
