@@ -90,6 +90,8 @@ const ROWS: Row[] = [
   { name: "cancel a finished job", method: "POST", path: () => `/api/jobs/${jobId}/cancel`, json: {}, expect: job(409) },
   { name: "retry chunks of a finished job", method: "POST", path: () => `/api/jobs/${jobId}/chunks/retry`, json: {}, expect: job(409) },
   { name: "an unknown job", method: "GET", path: () => "/api/jobs/not-a-job", expect: { anonymous: 401, ...user(404), admin: 404 } },
+  // Deleting for real is tests/integration/delete.test.ts; here the answer to each caller, nothing removed.
+  { name: "delete an unknown job", method: "DELETE", path: () => "/api/jobs/not-a-job", expect: { anonymous: 401, ...user(404), admin: 404 } },
   { name: "me", method: "GET", path: () => "/api/me", expect: signedIn(200) },
   { name: "tokens", method: "GET", path: () => "/api/tokens", expect: signedIn(200) },
   { name: "create a token", method: "POST", path: () => "/api/tokens", json: { name: "matrix" }, expect: signedIn(201) },
