@@ -5,6 +5,7 @@
  * runner). Every answer's status is counted so a bench can report any 5xx.
  */
 import crypto from "node:crypto";
+import { cookieHeader } from "../../tests/helpers/cookies";
 
 export type BenchUser = { email: string; password: string; token: string; id: string; role: string };
 
@@ -47,16 +48,6 @@ export type UploadAnswer = {
   /** Set when the request itself failed (connection reset, timeout). */
   networkError: string | null;
 };
-
-function cookieHeader(setCookies: string[], existing = ""): string {
-  const jar = new Map(existing.split("; ").filter(Boolean).map((c) => c.split("=", 2) as [string, string]));
-  for (const sc of setCookies) {
-    const [pair] = sc.split(";");
-    const i = pair.indexOf("=");
-    jar.set(pair.slice(0, i), pair.slice(i + 1));
-  }
-  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-}
 
 /** The code at the front of an errorSummary ("PDF_TOO_COMPLEX: ..."), or the first CODE-like word. */
 export function codeOf(summary: string | null | undefined): string | null {

@@ -8,33 +8,9 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { makeNovelPdf, seededRandom } from "../../tests/fixtures/pdfs";
-
-type Obj = { num: number; body: Buffer };
+import { assemble, stream, type Obj } from "../../tests/fixtures/hostile-pdfs";
 
 const latin1 = (s: string) => Buffer.from(s, "latin1");
-
-function assemble(objs: Obj[], rootNum: number): Buffer {
-  const parts: Buffer[] = [latin1("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")];
-  let offset = parts[0].length;
-  const offsets = new Map<number, number>();
-  for (const o of objs) {
-    offsets.set(o.num, offset);
-    const head = latin1(`${o.num} 0 obj\n`);
-    const tail = latin1("\nendobj\n");
-    parts.push(head, o.body, tail);
-    offset += head.length + o.body.length + tail.length;
-  }
-  const size = objs.reduce((m, o) => Math.max(m, o.num), 0) + 1;
-  const rows = ["0000000000 65535 f \n"];
-  for (let n = 1; n < size; n++) {
-    const at = offsets.get(n);
-    rows.push(at === undefined ? "0000000000 65535 f \n" : `${String(at).padStart(10, "0")} 00000 n \n`);
-  }
-  parts.push(latin1(`xref\n0 ${size}\n${rows.join("")}trailer\n<< /Size ${size} /Root ${rootNum} 0 R >>\nstartxref\n${offset}\n%%EOF\n`));
-  return Buffer.concat(parts);
-}
-
-const stream = (dict: string, data: Buffer) => Buffer.concat([latin1(`${dict.replace(/>>\s*$/, "")} /Length ${data.length} >>\nstream\n`), data, latin1("\nendstream")]);
 
 /** Deflates `total` bytes made by repeating `unit` after `head` (streamed, 16 MB at a time). */
 async function deflateRepeated(head: Buffer, unit: Buffer, total: number): Promise<Buffer> {

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { inject } from "vitest";
+import { cookieHeader } from "./cookies";
 
 let baseUrlOverride: string | null = null;
 /** Points these helpers at another app (e.g. a Stack started by the test file). */
@@ -12,16 +13,6 @@ export type ApiErrorBody = { error: { code: string; message: string } };
 
 /** A signed-in API user: a session cookie from the real next-auth flow and a personal API token. */
 export type TestUser = { email: string; password: string; cookie: string; token: string; id: string };
-
-function cookieHeader(setCookies: string[], existing = ""): string {
-  const jar = new Map(existing.split("; ").filter(Boolean).map((c) => c.split("=", 2) as [string, string]));
-  for (const sc of setCookies) {
-    const [pair] = sc.split(";");
-    const i = pair.indexOf("=");
-    jar.set(pair.slice(0, i), pair.slice(i + 1));
-  }
-  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-}
 
 export async function signIn(email: string, password: string): Promise<string> {
   const csrfRes = await fetch(`${baseUrl()}/api/auth/csrf`);
