@@ -34,7 +34,7 @@ import { Stack } from "../tests/helpers/stack";
 import { benchBuild, machineLoad } from "./lib/bench-build";
 import { FolioClient, HealthWatch, codeOf, type BenchUser, type JobView, type UploadAnswer } from "./lib/folio-client";
 import { ProcSampler, groupPeaks, type PeakGroup } from "./lib/proc-sampler";
-import { brokenXrefPdf, circularPageTreePdf, deepNestingPdf, hugeContentStreamPdf, imageOnlyPdf, manyPagesPdf, pageStreamBombPdf } from "./lib/hostile-extra";
+import { brokenFontPdf, brokenXrefPdf, circularPageTreePdf, deepNestingPdf, hugeContentStreamPdf, imageOnlyPdf, manyPagesPdf, pageStreamBombPdf, type3NoUnicodePdf } from "./lib/hostile-extra";
 
 const envInt = (name: string, def: number) => {
   const v = Number(process.env[name]);
@@ -73,6 +73,8 @@ const HOSTILE: Hostile[] = [
   { name: "huge-stream", what: "1 page, 200 MB decoded content stream of text", make: () => hugeContentStreamPdf(200 * MiB) },
   { name: "broken-xref", what: "12-page novel, every xref offset wrong", make: () => brokenXrefPdf() },
   { name: "image-only", what: "12 scanned pages (grey images), no text", make: () => imageOnlyPdf(12) },
+  { name: "type3-no-unicode", what: "3 pages in a Type 3 font, no ToUnicode, private codes", make: () => type3NoUnicodePdf(3) },
+  { name: "broken-font", what: "a page in an embedded TrueType font of random bytes", make: () => brokenFontPdf() },
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -9,6 +9,9 @@ export function defaultEnv(base) {
   env.NEXTAUTH_URL = env.NEXTAUTH_URL || `http://localhost:${env.PORT}`;
   // V8 collects the app's garbage late unless told its budget; this keeps the server small.
   env.FOLIO_APP_HEAP_MB = env.FOLIO_APP_HEAP_MB || "320";
+  // Idle keep-alive connections are closed after this long (ms); keep it above the idle timeout
+  // of the proxy or load balancer in front (60 s for most).
+  env.FOLIO_KEEPALIVE_MS = env.FOLIO_KEEPALIVE_MS || "65000";
   // No Inngest configured: run the bundled Inngest-compatible runner beside the app (or use
   // `inngest dev` in `npm run dev` when its binary is installed).
   env.FOLIO_BUNDLED_RUNNER = usesBundledRunner(env) ? "1" : "0";

@@ -36,11 +36,15 @@ const nextCli = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const heap = `--max-old-space-size=${env.FOLIO_APP_HEAP_MB}`;
 // With a functions process, the public web process does not serve /api/inngest at all (404).
 const separateFunctions = env.FOLIO_BUNDLED_RUNNER === "1" && env.FOLIO_FUNCTIONS_PROCESS === "1";
-start("next", process.execPath, [heap, nextCli, "start", "-p", env.PORT, "-H", env.HOST], separateFunctions ? { FOLIO_SERVE_FUNCTIONS: "0" } : {});
+// Idle keep-alive connections are kept 65 s (Node's default is 5 s): longer than the idle timeout
+// of common proxies and load balancers (60 s), so none of them writes a request onto a socket the
+// app has just closed (the client sees EPIPE / ECONNRESET on a POST, which it may not retry).
+const keepAlive = ["--keepAliveTimeout", env.FOLIO_KEEPALIVE_MS];
+start("next", process.execPath, [heap, nextCli, "start", "-p", env.PORT, "-H", env.HOST, ...keepAlive], separateFunctions ? { FOLIO_SERVE_FUNCTIONS: "0" } : {});
 if (env.FOLIO_BUNDLED_RUNNER === "1") {
   if (env.FOLIO_FUNCTIONS_PROCESS === "1") {
     // The same build serving only the runner's calls to /api/inngest (chunk work), on loopback.
-    start("functions", ...niced(env.FOLIO_FUNCTIONS_NICE, process.execPath, [heap, nextCli, "start", "-p", env.FOLIO_FUNCTIONS_PORT, "-H", "127.0.0.1"]));
+    start("functions", ...niced(env.FOLIO_FUNCTIONS_NICE, process.execPath, [heap, nextCli, "start", "-p", env.FOLIO_FUNCTIONS_PORT, "-H", "127.0.0.1", ...keepAlive]));
     console.log(`Inngest functions served by a second app process at http://127.0.0.1:${env.FOLIO_FUNCTIONS_PORT}/api/inngest`);
   }
   start("runner", process.execPath, ["--import", "tsx", path.join("runner", "main.ts")]);

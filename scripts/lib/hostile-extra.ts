@@ -154,3 +154,54 @@ export function imageOnlyPdf(pages = 12, width = 1200, height = 1600, seed = 5):
   }
   return assemble([...catalogAndPages(kids.join(" "), pages), ...objs], 1);
 }
+
+/**
+ * `pages` pages of text in a Type 3 font with no /ToUnicode and no /Encoding differences that
+ * name real glyphs: the codes are a private cipher (each glyph a filled box), so no extractor can
+ * map them to letters. The words are drawn as codes 0x80-0xFF.
+ */
+export function type3NoUnicodePdf(pages = 3): Buffer {
+  const codes = Array.from({ length: 64 }, (_, i) => 0x80 + i);
+  const procs = codes.map((c) => `/g${c} ${100 + c} 0 R`).join(" ");
+  const differences = `[128 ${codes.map((c) => `/g${c}`).join(" ")}]`;
+  const objs: Obj[] = [
+    ...catalogAndPages(Array.from({ length: pages }, (_, i) => `${10 + 2 * i} 0 R`).join(" "), pages),
+    {
+      num: 3,
+      body: latin1(
+        `<< /Type /Font /Subtype /Type3 /FontBBox [0 0 750 750] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << ${procs} >> /Encoding << /Type /Encoding /Differences ${differences} >> /FirstChar 128 /LastChar 191 /Widths [${codes.map(() => 600).join(" ")}] /Resources << >> >>`,
+      ),
+    },
+  ];
+  for (const c of codes) objs.push({ num: 100 + c, body: stream("<< >>", latin1(`600 0 0 0 500 700 d1\n0 0 ${200 + (c % 7) * 40} 700 re f\n`)) });
+  const rand = seededRandom(31);
+  for (let p = 0; p < pages; p++) {
+    const lines: string[] = [];
+    for (let l = 0; l < 40; l++) {
+      const word = () => Array.from({ length: 2 + Math.floor(rand() * 7) }, () => `\\${(0x80 + Math.floor(rand() * 64)).toString(8)}`).join("");
+      lines.push(`BT /T3 10 Tf 72 ${740 - l * 16} Td (${Array.from({ length: 9 }, word).join(" ")}) Tj ET`);
+    }
+    objs.push({ num: 10 + 2 * p, body: latin1(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /T3 3 0 R >> >> /Contents ${11 + 2 * p} 0 R >>`) });
+    objs.push({ num: 11 + 2 * p, body: stream("<< >>", latin1(lines.join("\n"))) });
+  }
+  return assemble(objs, 1);
+}
+
+/** A page of text in an embedded TrueType font whose program (FontFile2) is random bytes. */
+export function brokenFontPdf(): Buffer {
+  const rand = seededRandom(47);
+  const garbage = Buffer.from(Array.from({ length: 40_000 }, () => Math.floor(rand() * 256)));
+  garbage.write("\x00\x01\x00\x00\x00\x0f", 0, "latin1"); // a TrueType header, then noise
+  const text = "BT /F1 12 Tf 72 720 Td (Le cheval fut conduit a l'ecurie, et d'Artagnan monta.) Tj ET";
+  return assemble(
+    [
+      ...catalogAndPages("4 0 R", 1),
+      { num: 3, body: latin1("<< /Type /Font /Subtype /TrueType /BaseFont /Broken /FirstChar 32 /LastChar 126 /Widths [" + Array(95).fill(500).join(" ") + "] /FontDescriptor 6 0 R /Encoding /WinAnsiEncoding >>") },
+      { num: 4, body: latin1("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>") },
+      { num: 5, body: stream("<< >>", latin1(text)) },
+      { num: 6, body: latin1("<< /Type /FontDescriptor /FontName /Broken /Flags 32 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 7 0 R >>") },
+      { num: 7, body: stream(`<< /Length1 ${garbage.length} >>`, garbage) },
+    ],
+    1,
+  );
+}

@@ -88,18 +88,23 @@ export class Stack {
     return child;
   }
 
+  /** As `npm start` (scripts/start.mjs): idle connections kept 65 s, not Node's 5 s. */
+  private keepAlive(): string[] {
+    return ["--keepAliveTimeout", this.env.FOLIO_KEEPALIVE_MS ?? "65000"];
+  }
+
   async startApp(): Promise<void> {
     // Same heap budget as `npm start` (scripts/env.mjs).
     const heap = `--max-old-space-size=${this.env.FOLIO_APP_HEAP_MB ?? "320"}`;
     const nextCli = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
     // With a functions process, the web process answers 404 on /api/inngest, as under `npm start`.
     const webEnv: Record<string, string> = this.functionsPort ? { FOLIO_SERVE_FUNCTIONS: "0" } : {};
-    this.app = this.spawnLogged("app", process.execPath, [heap, nextCli, "start", "-p", String(this.appPort), "-H", "127.0.0.1"], webEnv);
+    this.app = this.spawnLogged("app", process.execPath, [heap, nextCli, "start", "-p", String(this.appPort), "-H", "127.0.0.1", ...this.keepAlive()], webEnv);
     if (this.functionsPort) {
       // At a lower CPU priority, as `npm start` runs it (scripts/env.mjs, FOLIO_FUNCTIONS_NICE).
       // FOLIO_CPU_PROF_DIR: write a V8 CPU profile of the functions process there (benches).
       const prof = this.env.FOLIO_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${this.env.FOLIO_CPU_PROF_DIR}`] : [];
-      const args = [heap, ...prof, nextCli, "start", "-p", String(this.functionsPort), "-H", "127.0.0.1"];
+      const args = [heap, ...prof, nextCli, "start", "-p", String(this.functionsPort), "-H", "127.0.0.1", ...this.keepAlive()];
       const nice = Number(this.env.FOLIO_FUNCTIONS_NICE ?? 10);
       const [cmd, cmdArgs] = niced(nice, process.execPath, args);
       this.functions = this.spawnLogged("functions", cmd, cmdArgs);
