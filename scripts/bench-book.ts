@@ -107,7 +107,34 @@ type FolioRun = {
   dbGrowthBytes: number;
   peaks: PeakGroup[];
   samples: number;
+  timeline: Timeline | null;
 };
+
+/** Where the time went, from the chunks' own startedAt / finishedAt (ms after the 202). */
+type Timeline = {
+  /** The last chunk's finishedAt − the 202. */
+  lastChunkDoneMs: number;
+  /** The job's finishedAt − the last chunk's finishedAt (merge, de-duplication, sentence rows). */
+  finalizeMs: number;
+  /** Sum over chunks of finishedAt − startedAt (their work, including any wait inside a step). */
+  chunkBusyMs: number;
+  /** The slowest chunk's finishedAt − startedAt. */
+  slowestChunkMs: number;
+};
+
+function timelineOf(chunks: ChunkView[], answeredAt: number, finishedAt: number | null): Timeline | null {
+  const spans = chunks
+    .map((c) => [c.startedAt ? Date.parse(c.startedAt) : NaN, c.finishedAt ? Date.parse(c.finishedAt) : NaN])
+    .filter(([a, z]) => !Number.isNaN(a) && !Number.isNaN(z));
+  if (!spans.length || finishedAt === null) return null;
+  const lastDone = Math.max(...spans.map(([, z]) => z));
+  return {
+    lastChunkDoneMs: lastDone - answeredAt,
+    finalizeMs: finishedAt - lastDone,
+    chunkBusyMs: spans.reduce((sum, [a, z]) => sum + (z - a), 0),
+    slowestChunkMs: Math.max(...spans.map(([a, z]) => z - a)),
+  };
+}
 
 async function folioRun(run: number, book: Buffer): Promise<FolioRun> {
   const stack = new Stack({
@@ -201,6 +228,7 @@ async function folioRun(run: number, book: Buffer): Promise<FolioRun> {
       dbGrowthBytes: topLevelBytes(after, /\.db/) - topLevelBytes(before, /\.db/),
       peaks: groupPeaks(records, ROLES),
       samples,
+      timeline: timelineOf(chunks, up.answeredAt, finishedAt),
     };
   } catch (err) {
     for (const which of ["app", "functions", "runner"] as const) {
@@ -276,6 +304,22 @@ async function main(): Promise<void> {
         `${s2(r.completedMs).padEnd(14)} ${s2(r.completedSeenMs).padEnd(7)} ${s2(r.totalMs).padEnd(17)} ${ratio.padEnd(16)} ${(r.storage.bytes / r.uploadBytes).toFixed(2)}`,
     );
   }
+  console.log("");
+  console.log(`Where the time went (s after the 202; "busy" = sum of chunk finishedAt − startedAt, over ${os.cpus().length} cores × the span from first chunk start to last chunk done)`);
+  console.log("pair  first chunk  last chunk done  finalize  chunk busy  busy/(cores×span)  slowest chunk");
+  for (let i = 0; i < b.length; i++) {
+    const r = b[i];
+    const t = r.timeline;
+    if (!t || r.firstChunkMs === null) {
+      console.log(`${String(i + 1).padEnd(5)} n/a`);
+      continue;
+    }
+    const span = t.lastChunkDoneMs - r.firstChunkMs;
+    console.log(
+      `${String(i + 1).padEnd(5)} ${s2(r.firstChunkMs).padEnd(12)} ${s2(t.lastChunkDoneMs).padEnd(16)} ${s2(t.finalizeMs).padEnd(9)} ${s2(t.chunkBusyMs).padEnd(11)} ` +
+        `${(t.chunkBusyMs / (os.cpus().length * span)).toFixed(2).padEnd(18)} ${s2(t.slowestChunkMs)}`,
+    );
+  }
   const last = b[b.length - 1];
   const dirs = Object.entries(last.storage.byDir).map(([d, v]) => `${d}/ ${v.files} files ${mb(v.bytes).toFixed(2)} MB`);
   console.log(
@@ -293,17 +337,18 @@ async function main(): Promise<void> {
         cur.peakMb = Math.max(cur.peakMb, g.peakMb);
         cur.sampledMb = Math.max(cur.sampledMb, g.sampledMb);
         cur.processes += g.processes;
+        cur.cpuS += g.cpuS;
         if (g.lifetimeHwmMb !== undefined) cur.lifetimeHwmMb = Math.max(cur.lifetimeHwmMb ?? 0, g.lifetimeHwmMb);
       }
     }
   }
   const peakList = [...peaks.values()].sort((x, y) => ROLES.indexOf(x.role) * 2 + (x.root ? 0 : 1) - (ROLES.indexOf(y.role) * 2 + (y.root ? 0 : 1)) || x.name.localeCompare(y.name));
-  console.log(`peak RSS during the book job, per process (max over ${b.length} runs, sampled every ${SAMPLE_MS} ms, ${Math.min(...b.map((r) => r.samples))}+ samples per run):`);
+  console.log(`peak RSS and CPU time during the book job, per process (max RSS over ${b.length} runs, sampled every ${SAMPLE_MS} ms, ${Math.min(...b.map((r) => r.samples))}+ samples per run):`);
   for (const g of peakList) {
     const extra = g.root
       ? `(lifetime VmHWM ${g.lifetimeHwmMb?.toFixed(0) ?? "?"} MB)`
       : `(VmHWM; highest ${SAMPLE_MS}-ms sample ${g.sampledMb.toFixed(0)} MB; ${g.processes} process${g.processes === 1 ? "" : "es"} over the runs)`;
-    console.log(`  ${g.name.padEnd(36)} ${g.peakMb.toFixed(0).padStart(5)} MB  ${extra}`);
+    console.log(`  ${g.name.padEnd(36)} ${g.peakMb.toFixed(0).padStart(5)} MB  ${(g.cpuS / b.length).toFixed(1).padStart(5)} CPU s per run  ${extra}`);
   }
 
   const totals = b.map((r) => r.totalMs).filter((x): x is number => x !== null);

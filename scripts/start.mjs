@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: prepare state (secret, migrations), build if needed, then serve the app.
 // PORT (default 3000) is respected. Runs on the embedded defaults with no configuration.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { defaultEnv, niced } from "./env.mjs";
+import { Supervisor } from "./supervisor.mjs";
 
 const root = process.cwd();
 const env = defaultEnv(process.env);
@@ -20,16 +21,14 @@ run(tsx, ["scripts/prepare.ts"]);
 // Build when there is no build yet or the sources changed since the last one.
 run(process.execPath, [path.join(root, "scripts", "build.mjs")]);
 
-const children = [];
+// One that dies is restarted alone (scripts/supervisor.mjs); one that fails its first start stops all.
+const supervisor = new Supervisor({
+  onFatal: (_name, code) => {
+    void supervisor.stop().then(() => process.exit(code || 1));
+  },
+});
 function start(name, cmd, args, extraEnv = {}) {
-  const child = spawn(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
-  child.on("exit", (code, signal) => {
-    console.log(`${name} exited (${signal ?? code})`);
-    for (const c of children) if (c !== child && c.exitCode === null) c.kill("SIGTERM");
-    process.exitCode = code ?? 1;
-  });
-  children.push(child);
-  return child;
+  supervisor.add({ name, cmd, args, env: { ...env, ...extraEnv } });
 }
 
 const nextCli = path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -57,6 +56,6 @@ console.log(`Folio is starting at http://localhost:${env.PORT}`);
 
 for (const sig of ["SIGINT", "SIGTERM"]) {
   process.on(sig, () => {
-    for (const c of children) if (c.exitCode === null) c.kill(sig);
+    void supervisor.stop(sig).then(() => process.exit(0));
   });
 }

@@ -1,5 +1,5 @@
 import { inngest, chunkRequested, jobCancelled, jobSettled } from "@/inngest/client";
-import { claimChunk, computeChunk, failChunk, persistChunk } from "@/lib/jobs/chunk-work";
+import { claimChunk, computeAndPersistChunk, failChunk, persistChunk } from "@/lib/jobs/chunk-work";
 import { describeChunkError } from "@/lib/jobs/chunk-errors";
 import { pipelineConfig } from "@/lib/jobs/pipeline-config";
 import { chunkRetries, nonRetriableWhenFinal } from "@/inngest/functions/retry-policy";
@@ -8,9 +8,10 @@ import { rewriteChunkFn } from "@/inngest/functions/rewrite-chunk";
 const cfg = pipelineConfig();
 
 /**
- * folio/chunk.requested → claim → compute (extract + segment, or the cached result) → rewrite
- * (LLM jobs only: invokes rewrite-chunk, which has its own provider concurrency) → persist.
- * Each stage is a checkpointed step; compute is retried (cfg.chunkAttempts attempts) with
+ * folio/chunk.requested → claim → work: compute (extract + segment, or the cached result) and,
+ * for local jobs, persist in the same step → for LLM jobs only: rewrite (invokes rewrite-chunk,
+ * which has its own provider concurrency) → persist.
+ * Each stage is a checkpointed step; work is retried (cfg.chunkAttempts attempts) with
  * Inngest's backoff. When it finally fails the chunk settles FAILED with its error code. The
  * settle that completes the round emits folio/job.settled (its id makes it once per round).
  */
@@ -34,11 +35,14 @@ export const processChunkFn = inngest.createFunction(
 
     let settle;
     try {
-      const computed = await step.run("compute", () => nonRetriableWhenFinal(() => computeChunk(chunkId)));
-      const rewritten = computed.rewrite
-        ? await step.invoke("rewrite", { function: rewriteChunkFn, data: { jobId, chunkId, userId: event.data.userId, priority: event.data.priority, computed } })
-        : computed;
-      settle = await step.run("persist", () => persistChunk(chunkId, rewritten));
+      // Local jobs: one step computes and persists. LLM jobs: compute, rewrite, then persist.
+      const work = await step.run("work", () => nonRetriableWhenFinal(() => computeAndPersistChunk(chunkId)));
+      if (work.persisted) settle = work.settle;
+      else {
+        const { computed } = work;
+        const rewritten = await step.invoke("rewrite", { function: rewriteChunkFn, data: { jobId, chunkId, userId: event.data.userId, priority: event.data.priority, computed } });
+        settle = await step.run("persist", () => persistChunk(chunkId, rewritten));
+      }
     } catch (err) {
       const { code, message } = describeChunkError(err);
       settle = await step.run("mark-failed", () => failChunk(chunkId, code, message));

@@ -7,6 +7,7 @@ import { getProcessor } from "@/lib/processors/registry";
 import { readCachedResult, resultCacheKey, writeCachedResult } from "@/lib/processors/cache";
 import type { ChunkProcessor, ChunkResult, ProcessorOptions } from "@/lib/processors/types";
 import { ChunkError, type ChunkErrorCode } from "@/lib/jobs/chunk-errors";
+import { hardAttemptCap } from "@/lib/jobs/attempts";
 import { NonRetriableError } from "inngest";
 import { getLlmProvider, type RewriteResponse } from "@/lib/processors/llm";
 import { countWords } from "@/lib/text/word-limit";
@@ -71,9 +72,31 @@ export type ComputeOutcome = {
  * and options (unless a forced retry asked to bypass the cache). Counts one attempt.
  */
 export async function computeChunk(chunkId: string): Promise<ComputeOutcome> {
+  return (await computeChunkResult(chunkId)).outcome;
+}
+
+export type WorkOutcome = { persisted: true; settle: SettleOutcome } | { persisted: false; computed: ComputeOutcome };
+
+/**
+ * One step for a chunk that needs no provider (local jobs): computes and persists it, the result
+ * passed on in memory (no second read of the stored result, no second round trip through the
+ * Inngest runner). For an LLM job it only computes: rewriteChunk and persistChunk follow.
+ * Idempotent like its parts: run again after the persist committed, it settles nothing twice.
+ */
+export async function computeAndPersistChunk(chunkId: string): Promise<WorkOutcome> {
+  const { outcome, result, chunk } = await computeChunkResult(chunkId);
+  if (outcome.rewrite) return { persisted: false, computed: outcome };
+  return { persisted: true, settle: await persistResult(chunkId, { jobId: chunk.jobId, index: chunk.index }, outcome, result) };
+}
+
+async function computeChunkResult(chunkId: string): Promise<{ outcome: ComputeOutcome; result: ChunkResult; chunk: { jobId: string; index: number } }> {
   const started = Date.now();
   const chunk = await db.chunk.update({ where: { id: chunkId }, data: { attempts: { increment: 1 }, heartbeatAt: new Date() }, include: { job: true } });
   if (!chunk.storageKey || !chunk.sha256) throw new ChunkError("INVALID_CHUNK", "the chunk has no stored PDF", false);
+  const cap = hardAttemptCap(chunk.maxAttempts, chunk.job.maxRetryRounds);
+  if (chunk.status === "PROCESSING" && !chunk.bypassCache && chunk.attempts > cap) {
+    throw new ChunkError("PARSER_CRASHED", `this chunk was started ${chunk.attempts - 1} times without finishing (the process working on it stopped each time); it is not tried again`, false);
+  }
   const processor = getProcessor("local");
   const usesLlm = chunk.job.processor === "llm";
   const rewrite = usesLlm && chunk.job.sentenceWordLimit !== null;
@@ -92,7 +115,11 @@ export async function computeChunk(chunkId: string): Promise<ComputeOutcome> {
     : { storageKey: chunk.storageKey, firstPage: 1, lastPage: chunk.endPage - chunk.startPage + 1, sha256: chunk.sha256 };
   const { result, cacheHit } = await storedOrComputed({ id: chunkId, bypassCache: chunk.bypassCache }, source, key, processor, opts);
   if (rewrite) await markWaitingForProvider(chunkId);
-  return { cacheKey: key, cacheHit, sentences: result.sentences.length, warnings: result.warnings, ms: Date.now() - started, rewrite };
+  return {
+    outcome: { cacheKey: key, cacheHit, sentences: result.sentences.length, warnings: result.warnings, ms: Date.now() - started, rewrite },
+    result,
+    chunk: { jobId: chunk.jobId, index: chunk.index },
+  };
 }
 
 /** Where a chunk's pages are: a stored file and a page range in it; a legacy chunk file is checked against its sha256. */
@@ -255,8 +282,12 @@ async function insertSentences(
 export async function persistChunk(chunkId: string, outcome: ComputeOutcome): Promise<SettleOutcome> {
   const cached = await readCachedResult(outcome.cacheKey, { reuse: false });
   if (!cached) throw new ChunkError("INTERNAL_ERROR", "the computed result vanished from the cache");
-  const chunk = await db.chunk.findUniqueOrThrow({ where: { id: chunkId } });
-  const rows = cached.sentences;
+  const chunk = await db.chunk.findUniqueOrThrow({ where: { id: chunkId }, select: { jobId: true, index: true } });
+  return persistResult(chunkId, chunk, outcome, cached);
+}
+
+async function persistResult(chunkId: string, chunk: { jobId: string; index: number }, outcome: ComputeOutcome, result: ChunkResult): Promise<SettleOutcome> {
+  const rows = result.sentences;
   return db.$transaction(async (tx) => {
     const now = new Date();
     const moved = await tx.chunk.updateMany({

@@ -1,3 +1,4 @@
+import { hardAttemptCap } from "@/lib/jobs/attempts";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { ApiError } from "@/lib/http/errors";
@@ -18,8 +19,6 @@ export type ScheduledRetry = { round: number; chunkIds: string[]; userId: string
 const filesExpired = () =>
   new ApiError(409, "FILES_EXPIRED", "This job's files were removed after the retention period, so its chunks cannot be processed again. Upload the PDF again to start a new job.");
 
-/** Without `force`, a chunk that already used this many attempts is not retried again. */
-const hardAttemptCap = (maxAttempts: number, maxRounds: number) => maxAttempts * (maxRounds + 3);
 
 const ownPages = (c: { startPage: number; endPage: number; overlapPages: number }) => c.endPage - c.startPage + 1 - c.overlapPages;
 

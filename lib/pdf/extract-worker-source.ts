@@ -18,7 +18,19 @@ export const EXTRACT_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require("node:worker_threads");
 let pdfjsPromise;
 function loadPdfjs() {
-  pdfjsPromise = pdfjsPromise || import(workerData.pdfjsUrl);
+  // pdf.js's legacy build replaces these natives with slow polyfills (see withNativeBuiltins in
+  // extract.ts): put them back once it is loaded.
+  const push = Array.prototype.push, stringify = JSON.stringify, parse = JSON.parse;
+  // Its worker module (the core, run in this thread) is loaded now as well: it installs them too.
+  const workerUrl = workerData.pdfjsUrl.replace(/pdf\.mjs$/, "pdf.worker.mjs");
+  pdfjsPromise = pdfjsPromise || Promise.all([import(workerData.pdfjsUrl), import(workerUrl)]).then(([lib, worker]) => {
+    globalThis.pdfjsWorker = worker;
+    return lib;
+  }).finally(() => {
+    Object.defineProperty(Array.prototype, "push", { value: push, writable: true, configurable: true, enumerable: false });
+    JSON.stringify = stringify;
+    JSON.parse = parse;
+  });
   return pdfjsPromise;
 }
 

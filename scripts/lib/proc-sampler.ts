@@ -34,6 +34,9 @@ export type ProcRecord = {
   samples: number;
   firstSeenMs: number;
   lastSeenMs: number;
+  /** utime + stime (clock ticks, /proc/<pid>/stat) at the first and the last sample of the window. */
+  cpuFirstTicks: number;
+  cpuLastTicks: number;
 };
 
 const WORKER_SOURCE = `
@@ -51,7 +54,7 @@ let stopped = false;
 function stat(pid) {
   const s = fs.readFileSync("/proc/" + pid + "/stat", "utf8");
   const rest = s.slice(s.lastIndexOf(")") + 2).split(" ");
-  return { ppid: Number(rest[1]), start: rest[19] };
+  return { ppid: Number(rest[1]), start: rest[19], cpu: Number(rest[11]) + Number(rest[12]) };
 }
 function readCmdline(pid) {
   try { return fs.readFileSync("/proc/" + pid + "/cmdline", "utf8"); } catch { return ""; }
@@ -82,11 +85,12 @@ function tick() {
   const now = Date.now();
   const ppid = new Map();
   const start = new Map();
+  const cpu = new Map();
   let names = [];
   try { names = fs.readdirSync("/proc"); } catch {}
   for (const n of names) {
     if (!/^\\d+$/.test(n)) continue;
-    try { const s = stat(n); ppid.set(Number(n), s.ppid); start.set(Number(n), s.start); } catch {}
+    try { const s = stat(n); ppid.set(Number(n), s.ppid); start.set(Number(n), s.start); cpu.set(Number(n), s.cpu); } catch {}
   }
   const kids = new Map();
   for (const [pid, pp] of ppid) { let k = kids.get(pp); if (!k) kids.set(pp, (k = [])); k.push(pid); }
@@ -118,13 +122,14 @@ function tick() {
       if (!everSeen.has(phase.key)) everSeen.set(phase.key, firstTick ? -1 : now);
       let r = records.get(phase.key);
       if (!r) {
-        r = { pid, role: root.role, root: pid === root.pid, label: phase.name, cmdline: phase.cmdline, preExec: phase.preExec, bornInWindow: everSeen.get(phase.key) >= windowStart, maxRssKb: 0, hwmKb: 0, samples: 0, firstSeenMs: now, lastSeenMs: now };
+        r = { pid, role: root.role, root: pid === root.pid, label: phase.name, cmdline: phase.cmdline, preExec: phase.preExec, bornInWindow: everSeen.get(phase.key) >= windowStart, maxRssKb: 0, hwmKb: 0, samples: 0, firstSeenMs: now, lastSeenMs: now, cpuFirstTicks: cpu.get(pid) || 0, cpuLastTicks: 0 };
         records.set(phase.key, r);
       }
       if (rss > r.maxRssKb) r.maxRssKb = rss;
       if (hwm) r.hwmKb = hwm;
       r.samples++;
       r.lastSeenMs = now;
+      r.cpuLastTicks = cpu.get(pid) || r.cpuLastTicks;
     }
   }
   firstTick = false;
@@ -180,6 +185,15 @@ export class ProcSampler {
   }
 }
 
+/**
+ * CPU seconds one record used in its window: for a root or a process already there, the growth
+ * between its first and last sample; for one born in the window, all it used (at its last sample).
+ * Ticks are USER_HZ (100 on Linux).
+ */
+export function cpuSeconds(r: ProcRecord): number {
+  return (!r.root && r.bornInWindow ? r.cpuLastTicks : r.cpuLastTicks - r.cpuFirstTicks) / 100;
+}
+
 /** The peak of one record for its window (see the module comment), in MB. */
 export function peakMb(r: ProcRecord): number {
   return (!r.root && r.bornInWindow ? Math.max(r.maxRssKb, r.hwmKb) : r.maxRssKb) / 1024;
@@ -198,6 +212,8 @@ export type PeakGroup = {
   processes: number;
   /** Root only: its lifetime VmHWM at the last sample. */
   lifetimeHwmMb?: number;
+  /** CPU seconds the group's processes used in the window (summed, see cpuSeconds). */
+  cpuS: number;
 };
 
 /** Peaks per role (the root process) and per (role, descendant label), roots first in `roles` order. */
@@ -208,12 +224,13 @@ export function groupPeaks(records: ProcRecord[], roles: string[]): PeakGroup[] 
     const name = r.root ? r.role : `${r.role} > ${r.label}`;
     let g = groups.get(name);
     if (!g) {
-      g = { name, role: r.role, root: r.root, label: r.label, peakMb: 0, sampledMb: 0, processes: 0 };
+      g = { name, role: r.role, root: r.root, label: r.label, peakMb: 0, sampledMb: 0, processes: 0, cpuS: 0 };
       groups.set(name, g);
     }
     g.peakMb = Math.max(g.peakMb, peakMb(r));
     g.sampledMb = Math.max(g.sampledMb, r.maxRssKb / 1024);
     g.processes++;
+    g.cpuS += cpuSeconds(r);
     if (r.root) g.lifetimeHwmMb = Math.max(g.lifetimeHwmMb ?? 0, r.hwmKb / 1024);
   }
   const order = (g: PeakGroup) => roles.indexOf(g.role) * 2 + (g.root ? 0 : 1);

@@ -15,6 +15,9 @@ import {
 import { makeLayout } from "@/tests/fixtures/layouts";
 import { garbagePdf, makeEncryptedPdf, makeNovel, zeroPagePdf } from "@/tests/fixtures/pdfs";
 
+// Before anything loads pdf.js (lib/pdf/extract imports it lazily).
+const natives = { push: Array.prototype.push, stringify: JSON.stringify, parse: JSON.parse };
+
 // pdfjs reads U+00A0 back as a plain space.
 const plain = (s: string) => s.replace(/\u00a0/g, " ");
 
@@ -204,6 +207,19 @@ describe("drop caps", () => {
       { str: "Elle regarda le jardin.", x: 48, y: 486, width: 150, fontSize: 10.5 },
     ];
     expect(mergeDropCaps(items)).toBe(items);
+  });
+});
+
+describe("pdf.js in this process", () => {
+  it("leaves Array.prototype.push and JSON.stringify / parse native (its legacy build installs slow polyfills over them)", async () => {
+    const novel = await makeNovel({ pages: 2, seed: 8 });
+    const pages = await extractPages(novel.bytes, { inThread: true });
+    expect(pages).toHaveLength(2);
+    expect(Array.prototype.push).toBe(natives.push);
+    expect(JSON.stringify).toBe(natives.stringify);
+    expect(JSON.parse).toBe(natives.parse);
+    // And pdf.js, with them back, still reads a second document.
+    expect((await extractPages(novel.bytes, { inThread: true }))[1].lines.length).toBeGreaterThan(5);
   });
 });
 
