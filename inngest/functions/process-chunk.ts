@@ -1,5 +1,5 @@
 import { inngest, chunkRequested, jobCancelled, jobSettled } from "@/inngest/client";
-import { claimChunk, computeAndPersistChunk, failChunk, persistChunk } from "@/lib/jobs/chunk-work";
+import { claimAndWorkChunk, failChunk, persistChunk } from "@/lib/jobs/chunk-work";
 import { describeChunkError } from "@/lib/jobs/chunk-errors";
 import { pipelineConfig } from "@/lib/jobs/pipeline-config";
 import { chunkRetries, nonRetriableWhenFinal } from "@/inngest/functions/retry-policy";
@@ -8,9 +8,9 @@ import { rewriteChunkFn } from "@/inngest/functions/rewrite-chunk";
 const cfg = pipelineConfig();
 
 /**
- * folio/chunk.requested → claim → work: compute (extract + segment, or the cached result) and,
- * for local jobs, persist in the same step → for LLM jobs only: rewrite (invokes rewrite-chunk,
- * which has its own provider concurrency) → persist.
+ * folio/chunk.requested → work: claim, compute (extract + segment, or the cached result) and,
+ * for local jobs, persist, in one step (one round trip through the runner per chunk) → for LLM
+ * jobs only: rewrite (invokes rewrite-chunk, which has its own provider concurrency) → persist.
  * Each stage is a checkpointed step; work is retried (cfg.chunkAttempts attempts) with
  * Inngest's backoff. When it finally fails the chunk settles FAILED with its error code. The
  * settle that completes the round emits folio/job.settled (its id makes it once per round).
@@ -30,13 +30,13 @@ export const processChunkFn = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { chunkId, jobId } = event.data;
-    const claim = await step.run("claim", () => claimChunk(chunkId));
-    if (!claim.ok) return { chunkId, skipped: claim.reason };
-
     let settle;
     try {
-      // Local jobs: one step computes and persists. LLM jobs: compute, rewrite, then persist.
-      const work = await step.run("work", () => nonRetriableWhenFinal(() => computeAndPersistChunk(chunkId)));
+      // Local jobs: one step claims, computes and persists. LLM jobs: the same step claims and
+      // computes, then rewrite, then persist. Every attempt claims again, so a retry of a chunk
+      // whose job was cancelled meanwhile stops there.
+      const work = await step.run("work", () => nonRetriableWhenFinal(() => claimAndWorkChunk(chunkId)));
+      if ("skipped" in work) return { chunkId, skipped: work.skipped };
       if (work.persisted) settle = work.settle;
       else {
         const { computed } = work;

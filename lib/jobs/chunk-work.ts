@@ -89,6 +89,13 @@ export async function computeAndPersistChunk(chunkId: string): Promise<WorkOutco
   return { persisted: true, settle: await persistResult(chunkId, { jobId: chunk.jobId, index: chunk.index }, outcome, result) };
 }
 
+/** claimChunk, then (when the chunk is still to be worked on) computeAndPersistChunk. */
+export async function claimAndWorkChunk(chunkId: string): Promise<WorkOutcome | { skipped: string }> {
+  const claim = await claimChunk(chunkId);
+  if (!claim.ok) return { skipped: claim.reason };
+  return computeAndPersistChunk(chunkId);
+}
+
 async function computeChunkResult(chunkId: string): Promise<{ outcome: ComputeOutcome; result: ChunkResult; chunk: { jobId: string; index: number } }> {
   const started = Date.now();
   const chunk = await db.chunk.update({ where: { id: chunkId }, data: { attempts: { increment: 1 }, heartbeatAt: new Date() }, include: { job: true } });

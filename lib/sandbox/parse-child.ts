@@ -8,6 +8,16 @@
 import { serveTasks } from "./child-loop";
 import { runParseTask, type ParseRequest } from "./parse-tasks";
 import { preloadPdfjs } from "../pdf/extract";
+import { warmUpChunkPipeline } from "../pdf/warmup";
 
-serveTasks((req) => runParseTask(req as ParseRequest));
 preloadPdfjs();
+// While no task has come yet: compile the chunk pipeline on a small PDF of our own (a cold
+// child's first chunk took several times as long as the next ones). A task that arrives meanwhile
+// waits for it: the child keeps one document open at a time (lib/pdf/extract.ts), and a task
+// opening its document while the warm-up still read its own hung both (seen after a restart,
+// when the runner's retried steps reach a fresh child at once).
+const warm = warmUpChunkPipeline();
+serveTasks(async (req) => {
+  await warm;
+  return runParseTask(req as ParseRequest);
+});

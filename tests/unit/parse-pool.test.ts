@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChildTaskError, IsolatedPool } from "@/lib/sandbox/pool";
-import { IsolatedTaskError } from "@/lib/sandbox/isolated";
+import { IsolatedTaskError, parseLimitsFromEnv } from "@/lib/sandbox/isolated";
 import { childBundle } from "@/lib/sandbox/child-bundle";
 import { runParseTask } from "@/lib/sandbox/parse-tasks";
 import { DEFAULT_CHUNKING } from "@/lib/pdf/chunking";
@@ -106,6 +106,30 @@ describe("the parsing child's tasks", () => {
     expect(file).toMatch(/parse-child-[0-9a-f]{16}\.mjs$/);
     expect(fs.readFileSync(file, "utf8")).toContain("serveTasks");
   });
+
+  it("a fresh parsing child answers chunk tasks that arrive during its warm-up (they wait for it, nothing hangs)", async () => {
+    // The real child, as the functions process runs it; tasks sent the moment it starts (as after
+    // a restart, when the runner's retried steps come at once). Before the warm-up was awaited,
+    // a task opening its document while the warm-up read its own hung until the wall-clock limit.
+    const real = new IsolatedPool<import("@/lib/sandbox/parse-tasks").ParseRequest, Awaited<ReturnType<typeof runParseTask>>>({
+      nodeArgs: [childBundle(path.resolve("lib/sandbox/parse-child.ts"))],
+      size: 1,
+      limits: { ...parseLimitsFromEnv(), timeoutMs: 60_000 },
+    });
+    pools.push(real as unknown as IsolatedPool<Req, Ans>);
+    const books = await Promise.all([3, 4].map((seed) => makeNovel({ pages: 4, seed })));
+    const files = books.map((b, i) => {
+      const f = path.join(dir, `fresh-${i}.pdf`);
+      fs.writeFileSync(f, b.bytes);
+      return f;
+    });
+    const opts = { language: "fr", sentenceWordLimit: null, firstPage: 1, overlapPages: 0 };
+    const answers = await Promise.all(files.map((f, i) => real.run({ kind: "chunk", path: f, firstPage: 1, lastPage: 4, expectSize: books[i].bytes.length, opts })));
+    for (const a of answers) {
+      expect(a.ok).toBe(true);
+      if (a.ok && "result" in a) expect(a.result.sentences.length).toBeGreaterThan(10);
+    }
+  }, 90_000);
 
   it("plans a PDF's chunks and reads a chunk's page range of the file in place", async () => {
     const novel = await makeNovel({ pages: 40 });
