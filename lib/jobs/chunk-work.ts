@@ -67,14 +67,6 @@ export type ComputeOutcome = {
   rewrite: boolean;
 };
 
-/**
- * Computes the chunk's sentences, or reuses a stored result for the same chunk bytes, processor
- * and options (unless a forced retry asked to bypass the cache). Counts one attempt.
- */
-export async function computeChunk(chunkId: string): Promise<ComputeOutcome> {
-  return (await computeChunkResult(chunkId)).outcome;
-}
-
 export type WorkOutcome = { persisted: true; settle: SettleOutcome } | { persisted: false; computed: ComputeOutcome };
 
 /**
@@ -96,6 +88,10 @@ export async function claimAndWorkChunk(chunkId: string): Promise<WorkOutcome | 
   return computeAndPersistChunk(chunkId);
 }
 
+/**
+ * Computes the chunk's sentences, or reuses a stored result for the same chunk bytes, processor
+ * and options (unless a forced retry asked to bypass the cache). Counts one attempt.
+ */
 async function computeChunkResult(chunkId: string): Promise<{ outcome: ComputeOutcome; result: ChunkResult; chunk: { jobId: string; index: number } }> {
   const started = Date.now();
   const chunk = await db.chunk.update({ where: { id: chunkId }, data: { attempts: { increment: 1 }, heartbeatAt: new Date() }, include: { job: true } });
@@ -224,7 +220,7 @@ export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAt
     let answer: RewriteResponse;
     try {
       timing.mark("slot");
-      // The first try belongs to the attempt computeChunk counted; each retry of this step is another.
+      // The first try belongs to the attempt computeChunkResult counted; each retry of this step is another.
       const marked = await db.chunk.updateMany({
         where: { id: chunkId, status: "PROCESSING", job: { status: "PROCESSING" } },
         data: { stage: CHUNK_STAGE.rewriting, heartbeatAt: new Date(), ...(stepAttempt > 0 ? { attempts: { increment: 1 } } : {}) },

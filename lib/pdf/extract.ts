@@ -184,7 +184,7 @@ function loadPdfjs(): Promise<Pdfjs> {
 }
 
 /** Runs `load`, then restores Array.prototype.push, JSON.stringify and JSON.parse if it replaced them. */
-export async function withNativeBuiltins<T>(load: () => Promise<T>): Promise<T> {
+async function withNativeBuiltins<T>(load: () => Promise<T>): Promise<T> {
   const push = Array.prototype.push;
   const { stringify, parse } = JSON;
   try {
