@@ -77,9 +77,13 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
   const dropped = sentences.filter((s) => !keep.has(s.id)).map((s) => s.id);
 
   const failed = chunks.filter((c) => c.status === "FAILED");
-  const status: JobStatus = failed.length === 0 ? "COMPLETED" : succeeded.length > 0 ? "PARTIAL_SUCCESS" : "FAILED";
-  const charge = succeeded.reduce((n, c) => n + ownPages(c), 0);
-  const errorSummary = failed.length ? summarizeFailures(failed) : null;
+  const kept = sentences.length - dropped.length;
+  // Nothing read at all (a scan without a text layer, blank pages): the reader gets nothing, so
+  // the job fails with a code and nothing is charged, rather than "completing" empty.
+  const empty = kept === 0 && succeeded.length > 0;
+  const status: JobStatus = empty ? "FAILED" : failed.length === 0 ? "COMPLETED" : succeeded.length > 0 ? "PARTIAL_SUCCESS" : "FAILED";
+  const charge = empty ? 0 : succeeded.reduce((n, c) => n + ownPages(c), 0);
+  const errorSummary = empty ? noTextSummary(succeeded, failed) : failed.length ? summarizeFailures(failed) : null;
 
   const charged = await db.$transaction(async (tx) => {
     // The status first, conditional on our claim: it locks the job's row, and a job cancelled
@@ -91,7 +95,7 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
         stage: status.toLowerCase(),
         currentStep: status === "COMPLETED" ? "Done" : status === "PARTIAL_SUCCESS" ? `Done with ${failed.length} failed chunk${failed.length === 1 ? "" : "s"}` : "Failed",
         progressPercent: 100,
-        sentenceCount: sentences.length - dropped.length,
+        sentenceCount: kept,
         errorSummary,
         finishedAt: new Date(),
       },
@@ -104,7 +108,16 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
     return (await settleCredits(tx, jobId, charge)).charged;
   });
   if (charged === null) return { action: "noop", reason: "the job left FINALIZING (cancelled) before it was settled" };
-  return { action: "done", status, sentences: sentences.length - dropped.length, charged };
+  return { action: "done", status, sentences: kept, charged };
+}
+
+/** Why a job whose chunks all ran gave no sentence: no text layer anywhere (a scan), or no text. */
+function noTextSummary(succeeded: { lastError: string | null }[], failed: Parameters<typeof summarizeFailures>[0]): string {
+  const scan = succeeded.every((c) => /NO_TEXT_LAYER: no page of this chunk/.test(c.lastError ?? ""));
+  const why = scan
+    ? "NO_TEXT_LAYER: no page of this PDF has a text layer; it looks like a scan, and Folio cannot read scanned pages yet (OCR). Nothing was charged."
+    : "NO_TEXT: no sentence could be read from this PDF (its pages hold no body text). Nothing was charged.";
+  return failed.length ? `${why}\n${summarizeFailures(failed)}` : why;
 }
 
 function summarizeFailures(failed: { index: number; startPage: number; endPage: number; errorCode: string | null; lastError: string | null }[]): string {

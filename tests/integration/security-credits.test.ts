@@ -151,10 +151,27 @@ describe("finalize never charges more than was reserved", () => {
       data: { userId: user.id, fileName: "b.pdf", fileKey: key, fileSha256: "x", fileSize: 1, pageCount: 30, status: "PROCESSING", totalChunks: 1, succeededChunks: 1, creditsReserved: 1 },
     });
     await db.creditEntry.create({ data: { userId: user.id, jobId: job.id, kind: "RESERVE", amount: -1 } });
-    await db.chunk.create({ data: { jobId: job.id, index: 0, status: "SUCCEEDED", startPage: 1, endPage: 30 } });
+    const chunk = await db.chunk.create({ data: { jobId: job.id, index: 0, status: "SUCCEEDED", startPage: 1, endPage: 30 } });
+    await db.sentence.create({ data: { jobId: job.id, chunkId: chunk.id, chunkIndex: 0, chunkOrder: 0, text: "Une phrase lue.", page: 1 } });
     const outcome = await finalizeJob(job.id);
     expect(outcome).toMatchObject({ action: "done", status: "COMPLETED", charged: 1 });
     expect(await creditBalance(user.id)).toBe(4);
+    await expectLedgerInvariant(user.id);
+  });
+
+  it("charges nothing when no chunk read a sentence (FAILED NO_TEXT), reservation released", async () => {
+    const user = await newUser("empty-read");
+    await setBalance(user.id, 5);
+    const key = `uploads/test-${Math.random().toString(36).slice(2)}.pdf`;
+    const job = await db.job.create({
+      data: { userId: user.id, fileName: "e.pdf", fileKey: key, fileSha256: "x", fileSize: 1, pageCount: 3, status: "PROCESSING", totalChunks: 1, succeededChunks: 1, creditsReserved: 3 },
+    });
+    await db.creditEntry.create({ data: { userId: user.id, jobId: job.id, kind: "RESERVE", amount: -3 } });
+    await db.chunk.create({ data: { jobId: job.id, index: 0, status: "SUCCEEDED", startPage: 1, endPage: 3 } });
+    const outcome = await finalizeJob(job.id);
+    expect(outcome).toMatchObject({ action: "done", status: "FAILED", sentences: 0, charged: 0 });
+    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).errorSummary).toMatch(/^NO_TEXT: /);
+    expect(await creditBalance(user.id)).toBe(5);
     await expectLedgerInvariant(user.id);
   });
 });

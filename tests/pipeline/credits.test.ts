@@ -5,6 +5,7 @@ import { Stack } from "../helpers/stack";
 import { bearer, newUser, upload, useBaseUrl, waitForJob, baseUrl, type TestUser } from "../helpers/client";
 import { circularPageTreePdf, lyingCountPdf } from "../fixtures/credit-pdfs";
 import { makeNovelPdf } from "../fixtures/pdfs";
+import { imageOnlyPdf } from "../../scripts/lib/hostile-extra";
 import { expectLedgerInvariant, setBalance } from "../helpers/ledger";
 import { db } from "@/lib/db";
 
@@ -90,6 +91,17 @@ describe("credits through the whole stack", () => {
     const reserved = await db.creditEntry.aggregate({ where: { jobId: job.id, kind: "RESERVE" }, _sum: { amount: true } });
     expect(reserved._sum.amount).toBe(-40);
     expect(await balance(user)).toBe(20);
+    await expectLedgerInvariant(user.id);
+  }, 150_000);
+
+  it("a scan without a text layer: FAILED NO_TEXT_LAYER, not COMPLETED empty, nothing charged", async () => {
+    const user = await freshUser("scan", 100);
+    const job = await upJob(user, imageOnlyPdf(6));
+    const done = await waitForJob(user, job.id, (j) => j.terminal, 120_000);
+    expect(done).toMatchObject({ status: "FAILED", sentenceCount: 0, creditsReserved: 0, creditsCharged: 0 });
+    expect(String(done.errorSummary)).toMatch(/^NO_TEXT_LAYER: .*scan/);
+    expect(await db.chunk.count({ where: { jobId: job.id, status: "SUCCEEDED" } })).toBeGreaterThan(0);
+    expect(await balance(user)).toBe(100);
     await expectLedgerInvariant(user.id);
   }, 150_000);
 
