@@ -73,6 +73,9 @@ async function main(): Promise<void> {
       FOLIO_RUNNER_BACKOFF_SCALE: "1",
       // The production heartbeat (the test Stack's 500 ms writes twenty times as often).
       FOLIO_HEARTBEAT_MS: "10000",
+      // This bench's geometry: FOLIO_BENCH_CHUNKS chunks of 15 pages (its figures stay comparable
+      // across sessions whatever the default chunk size).
+      FOLIO_CHUNK_LARGE_PAGES: "15",
     },
   });
   try {

@@ -22,26 +22,30 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 const HEARTBEAT_MS = Number(process.env.FOLIO_HEARTBEAT_MS ?? 10_000);
 const WORKABLE = ["PENDING", "RETRY_SCHEDULED", "PROCESSING"] as const;
 
-export type Claim = { ok: true; round: number } | { ok: false; reason: string };
+/** A chunk row with its job, as the claim read it just after marking it PROCESSING. */
+export type ClaimedChunk = Prisma.ChunkGetPayload<{ include: { job: true } }>;
+export type Claim = { ok: true; round: number; chunk: ClaimedChunk } | { ok: false; reason: string };
+const ACTIVE_JOB = ["PROCESSING", "SPLITTING"] as const;
 
 /**
  * Marks the chunk PROCESSING (from PENDING, RETRY_SCHEDULED, or a PROCESSING chunk being
- * recovered) while its job is active. A duplicate request for a settled chunk is a no-op.
+ * recovered) while its job is active, and counts one attempt: one conditional write, then one
+ * read of the row and its job for the work. A duplicate request for a settled chunk, or a chunk
+ * of a job no longer active, is a no-op.
  */
 export async function claimChunk(chunkId: string): Promise<Claim> {
-  const chunk = await db.chunk.findUnique({ where: { id: chunkId }, include: { job: { select: { status: true, retryRound: true, totalChunks: true } } } });
-  if (!chunk) return { ok: false, reason: "chunk not found" };
-  if (!["PROCESSING", "SPLITTING"].includes(chunk.job.status)) return { ok: false, reason: `job is ${chunk.job.status}` };
+  const now = new Date();
   const res = await db.chunk.updateMany({
-    where: { id: chunkId, status: { in: [...WORKABLE] } },
-    data: { status: "PROCESSING", stage: CHUNK_STAGE.extracting, heartbeatAt: new Date(), startedAt: new Date(), finishedAt: null },
+    where: { id: chunkId, status: { in: [...WORKABLE] }, job: { status: { in: [...ACTIVE_JOB] } } },
+    data: { status: "PROCESSING", stage: CHUNK_STAGE.extracting, attempts: { increment: 1 }, heartbeatAt: now, startedAt: now, finishedAt: null },
   });
-  if (res.count === 0) return { ok: false, reason: `chunk is ${chunk.status}` };
-  await db.job.updateMany({
-    where: { id: chunk.jobId, status: "PROCESSING" },
-    data: { currentStep: `Processing chunk ${chunk.index + 1}/${chunk.job.totalChunks}` },
-  });
-  return { ok: true, round: chunk.job.retryRound };
+  const chunk = await db.chunk.findUnique({ where: { id: chunkId }, include: { job: true } });
+  if (!chunk) return { ok: false, reason: "chunk not found" };
+  if (res.count === 0) {
+    const jobActive = (ACTIVE_JOB as readonly string[]).includes(chunk.job.status);
+    return { ok: false, reason: jobActive ? `chunk is ${chunk.status}` : `job is ${chunk.job.status}` };
+  }
+  return { ok: true, round: chunk.job.retryRound, chunk };
 }
 
 /** Refreshes the chunk's heartbeat while `work` runs, so recovery can tell a live chunk from a dead one. */
@@ -75,8 +79,8 @@ export type WorkOutcome = { persisted: true; settle: SettleOutcome } | { persist
  * Inngest runner). For an LLM job it only computes: rewriteChunk and persistChunk follow.
  * Idempotent like its parts: run again after the persist committed, it settles nothing twice.
  */
-export async function computeAndPersistChunk(chunkId: string): Promise<WorkOutcome> {
-  const { outcome, result, chunk } = await computeChunkResult(chunkId);
+export async function computeAndPersistChunk(chunkId: string, claimed?: ClaimedChunk): Promise<WorkOutcome> {
+  const { outcome, result, chunk } = await computeChunkResult(claimed ?? (await db.chunk.findUniqueOrThrow({ where: { id: chunkId }, include: { job: true } })));
   if (outcome.rewrite) return { persisted: false, computed: outcome };
   return { persisted: true, settle: await persistResult(chunkId, { jobId: chunk.jobId, index: chunk.index }, outcome, result) };
 }
@@ -85,16 +89,16 @@ export async function computeAndPersistChunk(chunkId: string): Promise<WorkOutco
 export async function claimAndWorkChunk(chunkId: string): Promise<WorkOutcome | { skipped: string }> {
   const claim = await claimChunk(chunkId);
   if (!claim.ok) return { skipped: claim.reason };
-  return computeAndPersistChunk(chunkId);
+  return computeAndPersistChunk(chunkId, claim.chunk);
 }
 
 /**
  * Computes the chunk's sentences, or reuses a stored result for the same chunk bytes, processor
- * and options (unless a forced retry asked to bypass the cache). Counts one attempt.
+ * and options (unless a forced retry asked to bypass the cache). The claim counted the attempt.
  */
-async function computeChunkResult(chunkId: string): Promise<{ outcome: ComputeOutcome; result: ChunkResult; chunk: { jobId: string; index: number } }> {
+async function computeChunkResult(chunk: ClaimedChunk): Promise<{ outcome: ComputeOutcome; result: ChunkResult; chunk: { jobId: string; index: number } }> {
   const started = Date.now();
-  const chunk = await db.chunk.update({ where: { id: chunkId }, data: { attempts: { increment: 1 }, heartbeatAt: new Date() }, include: { job: true } });
+  const chunkId = chunk.id;
   if (!chunk.storageKey || !chunk.sha256) throw new ChunkError("INVALID_CHUNK", "the chunk has no stored PDF", false);
   const cap = hardAttemptCap(chunk.maxAttempts, chunk.job.maxRetryRounds);
   if (chunk.status === "PROCESSING" && !chunk.bypassCache && chunk.attempts > cap) {
@@ -312,21 +316,19 @@ async function persistResult(chunkId: string, chunk: { jobId: string; index: num
     if (moved.count === 0) return { settled: false, allSettled: false, round: 0 };
     await tx.sentence.deleteMany({ where: { chunkId } });
     await insertSentences(tx, { jobId: chunk.jobId, chunkId, chunkIndex: chunk.index }, rows);
-    await tx.job.update({ where: { id: chunk.jobId }, data: { succeededChunks: { increment: 1 } } });
-    return settleProgress(tx, chunk.jobId);
+    return settleProgress(tx, chunk.jobId, "succeededChunks");
   });
 }
 
 /** Settles the chunk FAILED with its error code (idempotent). */
 export async function failChunk(chunkId: string, code: ChunkErrorCode, message: string): Promise<SettleOutcome> {
   return db.$transaction(async (tx) => {
-    const chunk = await tx.chunk.findUniqueOrThrow({ where: { id: chunkId } });
+    const chunk = await tx.chunk.findUniqueOrThrow({ where: { id: chunkId }, select: { jobId: true } });
     const moved = await tx.chunk.updateMany({
       where: { id: chunkId, status: "PROCESSING" },
       data: { status: "FAILED", errorCode: code, lastError: message, finishedAt: new Date(), heartbeatAt: null, stage: null, bypassCache: false },
     });
     if (moved.count === 0) return { settled: false, allSettled: false, round: 0 };
-    await tx.job.update({ where: { id: chunk.jobId }, data: { failedChunks: { increment: 1 } } });
-    return settleProgress(tx, chunk.jobId);
+    return settleProgress(tx, chunk.jobId, "failedChunks");
   });
 }

@@ -3,13 +3,15 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 export type SettleOutcome = { settled: boolean; allSettled: boolean; round: number };
 
 /**
- * Called inside the transaction that settled a chunk (its counter already incremented):
- * updates progress and tells whether this settle was the last one of the round. SQLite
- * serializes write transactions, so exactly one settle sees the counters complete.
+ * Called inside the transaction that settled a chunk: counts it (`counter` + 1, the write that
+ * locks the job's row, on PostgreSQL as on SQLite, and returns the counters as they are now),
+ * updates progress and tells whether this settle was the last one of the round. The writes are
+ * serialized on the job's row, so exactly one settle sees the counters complete.
  */
-export async function settleProgress(tx: Prisma.TransactionClient, jobId: string): Promise<SettleOutcome> {
-  const job = await tx.job.findUniqueOrThrow({
+export async function settleProgress(tx: Prisma.TransactionClient, jobId: string, counter: "succeededChunks" | "failedChunks"): Promise<SettleOutcome> {
+  const job = await tx.job.update({
     where: { id: jobId },
+    data: counter === "succeededChunks" ? { succeededChunks: { increment: 1 } } : { failedChunks: { increment: 1 } },
     select: { totalChunks: true, succeededChunks: true, failedChunks: true, cancelledChunks: true, retryRound: true, status: true },
   });
   const done = job.succeededChunks + job.failedChunks + job.cancelledChunks;
@@ -18,7 +20,7 @@ export async function settleProgress(tx: Prisma.TransactionClient, jobId: string
     where: { id: jobId },
     data: {
       progressPercent: Math.min(95, 5 + Math.floor((90 * done) / Math.max(1, job.totalChunks))),
-      ...(allSettled ? { currentStep: "Finalizing" } : {}),
+      currentStep: allSettled ? "Finalizing" : `Processed ${done} of ${job.totalChunks} chunks`,
     },
   });
   return { settled: true, allSettled, round: job.retryRound };

@@ -156,8 +156,8 @@ describe("LLM processor, failures and retries (fake provider)", () => {
       }
       fake.release();
       const done = await waitForJob(user, jobId, (j) => j.terminal);
-      expect(done).toMatchObject({ status: "COMPLETED", totalChunks: 8, succeededChunks: 8 });
-      expect(fake.stats().calls).toBe(8);
+      expect(done).toMatchObject({ status: "COMPLETED", totalChunks: 4, succeededChunks: 4 });
+      expect(fake.stats().calls).toBe(4);
       expect(fake.stats().maxInFlight).toBe(1);
       expect(mostWaiting).toBeGreaterThanOrEqual(2);
       expect(await db.chunk.count({ where: { jobId, stage: { not: null } } })).toBe(0);

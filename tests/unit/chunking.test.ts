@@ -20,11 +20,12 @@ describe("planChunks", () => {
     expect(planChunks(100)).toHaveLength(5);
   });
 
-  it("uses 15-page chunks over 100 pages", () => {
+  it("uses 30-page chunks over 100 pages", () => {
     const plans = planChunks(101);
-    expect(plans).toHaveLength(7);
-    expect(plans[1]).toEqual({ index: 1, startPage: 15, endPage: 30, overlapPages: 1 });
-    expect(plans.at(-1)).toEqual({ index: 6, startPage: 90, endPage: 101, overlapPages: 1 });
+    expect(plans).toHaveLength(4);
+    expect(plans[1]).toEqual({ index: 1, startPage: 30, endPage: 60, overlapPages: 1 });
+    expect(plans.at(-1)).toEqual({ index: 3, startPage: 90, endPage: 101, overlapPages: 1 });
+    expect(planChunks(934)).toHaveLength(32);
   });
 
   it.each([1, 29, 30, 31, 99, 100, 101, 500, 1000])("covers each of %i pages exactly once outside the overlap", (n) => {
