@@ -11,7 +11,7 @@ const schema = z.object({
   FOLIO_STORAGE_DIR: z.string().optional(),
   FOLIO_MAX_PAGES: z.coerce.number().int().positive().default(5000),
   FOLIO_MAX_OBJECTS: z.coerce.number().int().positive().default(1_000_000),
-  FOLIO_MAX_STREAM_DECODED_MB: z.coerce.number().positive().default(256),
+  FOLIO_MAX_STREAM_DECODED_MB: z.coerce.number().positive().default(128),
   FOLIO_MAX_DECODED_MB: z.coerce.number().positive().default(4096),
   // An empty value means unset (not 0, which switches the sweep off).
   FOLIO_RETENTION_DAYS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().nonnegative().default(7)),

@@ -246,6 +246,16 @@ async function openCachedDocument(file: string): Promise<PdfjsDocument> {
   return cachedDocument.doc;
 }
 
+/**
+ * Closes the document kept open by openCachedDocument, if any: a parsing child about to plan
+ * another upload frees the last book's parsed objects first (they count against its memory cap).
+ */
+export async function releaseCachedDocument(): Promise<void> {
+  const old = cachedDocument;
+  cachedDocument = null;
+  if (old) await old.doc.then((d) => d.destroy()).catch(() => undefined);
+}
+
 /** Starts loading pdf.js now (a parsing child does at start, so its first task does not wait for it). */
 export function preloadPdfjs(): void {
   loadPdfjs().catch(() => undefined);

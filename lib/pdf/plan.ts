@@ -20,6 +20,12 @@ export async function planPdf(req: PlanRequest): Promise<PlanAnswer> {
   const bytes = await fs.readFile(req.source);
   const tooBig = checkDecodedSize(bytes, req.maxStreamBytes, req.maxDecodedBytes);
   if (tooBig) return { ok: false, code: "PDF_TOO_COMPLEX", message: `This PDF is too complex to process: ${tooBig}.` };
+  // Before pdf-lib parses every object (for 100,000 pages that alone can exhaust the child's
+  // memory cap): far more page objects in plain sight than the page limit is refused cheaply.
+  const visible = countPageObjects(bytes);
+  if (visible > 2 * req.maxPages) {
+    return { ok: false, code: "PDF_TOO_MANY_PAGES", message: `This PDF holds ${visible} page objects; the limit is ${req.maxPages} pages per upload.` };
+  }
   try {
     source = await loadPdf(bytes);
   } catch (err) {
@@ -39,4 +45,17 @@ export async function planPdf(req: PlanRequest): Promise<PlanAnswer> {
     return { ok: false, code: "PDF_TOO_MANY_PAGES", message: `This PDF has ${pageCount} pages; the limit is ${req.maxPages} pages per upload.` };
   }
   return { ok: true, pageCount, chunks: planChunks(pageCount, req.rules) };
+}
+
+/**
+ * Page dictionaries written in plain sight (`/Type /Page`, not `/Pages`): a cheap lower bound of
+ * what the file holds. Pages inside object streams are not seen (pdf-lib counts those), and a
+ * page object need not be in the page tree, hence the margin the caller leaves.
+ */
+export function countPageObjects(bytes: Uint8Array): number {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  const re = /\/Type\s*\/Page(?![A-Za-z0-9])/g;
+  let n = 0;
+  while (re.exec(text)) n++;
+  return n;
 }

@@ -1,7 +1,7 @@
 /** The tasks a parsing child runs (lib/sandbox/parse-child.ts), callable in-process for tests. */
 import fs from "node:fs/promises";
 import { planPdf, type PlanAnswer, type PlanRequest } from "../pdf/plan";
-import { PdfExtractError, type ExtractorChoice } from "../pdf/extract";
+import { PdfExtractError, releaseCachedDocument, type ExtractorChoice } from "../pdf/extract";
 import { createLocalProcessor } from "../processors/local";
 import type { ChunkResult, ProcessorOptions } from "../processors/types";
 
@@ -39,6 +39,11 @@ export async function runChunkTask(req: ChunkTaskRequest): Promise<ChunkTaskAnsw
   }
 }
 
-export function runParseTask(req: ParseRequest): Promise<PlanAnswer | ChunkTaskAnswer> {
-  return req.kind === "plan" ? planPdf(req) : runChunkTask(req);
+export async function runParseTask(req: ParseRequest): Promise<PlanAnswer | ChunkTaskAnswer> {
+  if (req.kind === "plan") {
+    // A new upload: the document the last chunk tasks kept open is another file's.
+    await releaseCachedDocument();
+    return planPdf(req);
+  }
+  return runChunkTask(req);
 }

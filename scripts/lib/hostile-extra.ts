@@ -50,7 +50,8 @@ export async function pageStreamBombPdf(inflated: number): Promise<Buffer> {
 /**
  * One page whose content stream inflates to `inflated` bytes of real text-showing operators (a
  * line of prose drawn again and again): under the per-stream bomb limit
- * (FOLIO_MAX_STREAM_DECODED_MB, 256) when `inflated` is 200 MB, so it reaches the extraction.
+ * (FOLIO_MAX_STREAM_DECODED_MB, 128) when `inflated` is 96 MB, so it reaches the extraction;
+ * over it (200 MB) the split refuses it with PDF_TOO_COMPLEX.
  */
 export async function hugeContentStreamPdf(inflated: number): Promise<Buffer> {
   const line = latin1("BT /F1 10 Tf 72 700 Td (D'Artagnan mit pied a terre, et le cheval fut conduit a l'ecurie.) Tj ET\n");

@@ -13,6 +13,7 @@ import { inspectPdf } from "@/lib/pdf/inspect";
 import { splitJob, InvalidPdfError } from "@/lib/jobs/split";
 import { baseUrl, errorCode, newUser, upload, type TestUser } from "../helpers/client";
 import { hiddenPagesPdf, lyingCountPdf, manyObjectsPdf, objectStreamBombPdf } from "../fixtures/hostile-pdfs";
+import { manyPagesPdf } from "../../scripts/lib/hostile-extra";
 
 async function jobFor(userId: string, bytes: Uint8Array) {
   const key = `uploads/hostile-${Math.random().toString(36).slice(2)}.pdf`;
@@ -67,6 +68,28 @@ describe("hostile PDFs", () => {
     }
     const ok = await splitJob(job.id);
     expect(ok.pageCount).toBe(40);
+  });
+
+  it("far more page objects in plain sight than the page limit: refused by the split's cheap count (PDF_TOO_MANY_PAGES), before pdf-lib parses them", async () => {
+    const job = await jobFor(user.id, manyPagesPdf(12_000));
+    process.env.FOLIO_MAX_PAGES = "5000";
+    try {
+      const err = await splitError(job.id);
+      expect(err.code).toBe("PDF_TOO_MANY_PAGES");
+      expect(err.message).toMatch(/12000 page objects; the limit is 5000 pages/);
+    } finally {
+      delete process.env.FOLIO_MAX_PAGES;
+    }
+    // Under twice the limit the real page tree decides (pdf-lib counts the leaves).
+    const near = await jobFor(user.id, manyPagesPdf(6_000));
+    process.env.FOLIO_MAX_PAGES = "5000";
+    try {
+      const err = await splitError(near.id);
+      expect(err.code).toBe("PDF_TOO_MANY_PAGES");
+      expect(err.message).toMatch(/has 6000 pages/);
+    } finally {
+      delete process.env.FOLIO_MAX_PAGES;
+    }
   });
 
   it("a file with over a million objects is refused by the upload's cheap check (PDF_TOO_COMPLEX), parsing nothing", async () => {
