@@ -36,8 +36,13 @@ export const processChunkFn = inngest.createFunction(
       // computes, then rewrite, then persist. Every attempt claims again, so a retry of a chunk
       // whose job was cancelled meanwhile stops there.
       const work = await step.run("work", () => nonRetriableWhenFinal(() => claimAndWorkChunk(chunkId)));
-      if ("skipped" in work) return { chunkId, skipped: work.skipped };
-      if (work.persisted) settle = work.settle;
+      if ("skipped" in work) {
+        if (!work.allSettled) return { chunkId, skipped: work.skipped };
+        // Replayed after its persist committed (the runner died before recording the step), or a
+        // duplicate request, with the round complete: say so again below (same event id, so a
+        // job.settled already sent is not sent twice).
+        settle = { settled: false, allSettled: true, round: work.round };
+      } else if (work.persisted) settle = work.settle;
       else {
         const { computed } = work;
         const rewritten = await step.invoke("rewrite", { function: rewriteChunkFn, data: { jobId, chunkId, userId: event.data.userId, priority: event.data.priority, computed } });

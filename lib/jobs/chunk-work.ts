@@ -11,20 +11,25 @@ import { hardAttemptCap } from "@/lib/jobs/attempts";
 import { NonRetriableError } from "inngest";
 import { getLlmProvider, type RewriteResponse } from "@/lib/processors/llm";
 import { countWords } from "@/lib/text/word-limit";
-import { settleProgress, type SettleOutcome } from "@/lib/jobs/settle";
+import { replayedSettle, settleProgress, type SettleOutcome } from "@/lib/jobs/settle";
 import { acquireProviderSlot } from "@/lib/jobs/provider-slots";
 import { CHUNK_STAGE } from "@/lib/jobs/chunk-stage";
 import { chunkInPool } from "@/lib/sandbox/parse-pool";
 import { IsolatedTaskError } from "@/lib/sandbox/isolated";
 import type { ChunkTaskAnswer } from "@/lib/sandbox/parse-tasks";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 const HEARTBEAT_MS = Number(process.env.FOLIO_HEARTBEAT_MS ?? 10_000);
 const WORKABLE = ["PENDING", "RETRY_SCHEDULED", "PROCESSING"] as const;
 
 /** A chunk row with its job, as the claim read it just after marking it PROCESSING. */
 export type ClaimedChunk = Prisma.ChunkGetPayload<{ include: { job: true } }>;
-export type Claim = { ok: true; round: number; chunk: ClaimedChunk } | { ok: false; reason: string };
+/**
+ * A refused claim says whether the chunk's round is complete (`allSettled`): a step replayed
+ * after its persist committed (the runner died before it recorded the step) finds its chunk
+ * settled, and must still let the round's last settle be known, or the job waits for recovery.
+ */
+export type Claim = { ok: true; round: number; chunk: ClaimedChunk } | { ok: false; reason: string; allSettled: boolean; round: number };
 const ACTIVE_JOB = ["PROCESSING", "SPLITTING"] as const;
 
 /**
@@ -40,10 +45,14 @@ export async function claimChunk(chunkId: string): Promise<Claim> {
     data: { status: "PROCESSING", stage: CHUNK_STAGE.extracting, attempts: { increment: 1 }, heartbeatAt: now, startedAt: now, finishedAt: null },
   });
   const chunk = await db.chunk.findUnique({ where: { id: chunkId }, include: { job: true } });
-  if (!chunk) return { ok: false, reason: "chunk not found" };
+  if (!chunk) return { ok: false, reason: "chunk not found", allSettled: false, round: 0 };
   if (res.count === 0) {
-    const jobActive = (ACTIVE_JOB as readonly string[]).includes(chunk.job.status);
-    return { ok: false, reason: jobActive ? `chunk is ${chunk.status}` : `job is ${chunk.job.status}` };
+    const { job } = chunk;
+    const jobActive = (ACTIVE_JOB as readonly string[]).includes(job.status);
+    const settled = chunk.status === "SUCCEEDED" || chunk.status === "FAILED";
+    const done = job.succeededChunks + job.failedChunks + job.cancelledChunks;
+    const allSettled = settled && job.status === "PROCESSING" && job.totalChunks > 0 && done >= job.totalChunks;
+    return { ok: false, reason: jobActive ? `chunk is ${chunk.status}` : `job is ${job.status}`, allSettled, round: job.retryRound };
   }
   return { ok: true, round: chunk.job.retryRound, chunk };
 }
@@ -86,9 +95,9 @@ export async function computeAndPersistChunk(chunkId: string, claimed?: ClaimedC
 }
 
 /** claimChunk, then (when the chunk is still to be worked on) computeAndPersistChunk. */
-export async function claimAndWorkChunk(chunkId: string): Promise<WorkOutcome | { skipped: string }> {
+export async function claimAndWorkChunk(chunkId: string): Promise<WorkOutcome | { skipped: string; allSettled: boolean; round: number }> {
   const claim = await claimChunk(chunkId);
-  if (!claim.ok) return { skipped: claim.reason };
+  if (!claim.ok) return { skipped: claim.reason, allSettled: claim.allSettled, round: claim.round };
   return computeAndPersistChunk(chunkId, claim.chunk);
 }
 
@@ -264,7 +273,9 @@ const SENTENCE_BATCH = 500;
 /**
  * Inserts a chunk's sentences with multi-row INSERTs. Hundreds of rows per chunk through
  * createMany cost more main-thread CPU (query compilation) than the extraction itself, so
- * this one hot statement is written by hand; the columns are the Sentence model's.
+ * this one hot statement is written by hand, portably: `Prisma.sql` binds every value
+ * (placeholders as each database wants them), identifiers are quoted as both SQLite and
+ * PostgreSQL read them, booleans are bound as booleans; the columns are the Sentence model's.
  */
 async function insertSentences(
   tx: Prisma.TransactionClient,
@@ -272,16 +283,10 @@ async function insertSentences(
   sentences: { text: string; page: number; fromSplit: boolean }[],
 ): Promise<void> {
   for (let start = 0; start < sentences.length; start += SENTENCE_BATCH) {
-    const batch = sentences.slice(start, start + SENTENCE_BATCH);
-    const params: (string | number)[] = [];
-    const values = batch.map((s, i) => {
-      params.push(crypto.randomUUID(), chunk.jobId, chunk.chunkId, chunk.chunkIndex, start + i, s.text, s.page, s.fromSplit ? 1 : 0);
-      return "(?, ?, ?, ?, ?, 0, ?, ?, ?)";
-    });
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "Sentence" ("id", "jobId", "chunkId", "chunkIndex", "chunkOrder", "dropped", "text", "page", "fromSplit") VALUES ${values.join(", ")}`,
-      ...params,
-    );
+    const rows = sentences
+      .slice(start, start + SENTENCE_BATCH)
+      .map((s, i) => Prisma.sql`(${crypto.randomUUID()}, ${chunk.jobId}, ${chunk.chunkId}, ${chunk.chunkIndex}, ${start + i}, ${false}, ${s.text}, ${s.page}, ${s.fromSplit})`);
+    await tx.$executeRaw`INSERT INTO "Sentence" ("id", "jobId", "chunkId", "chunkIndex", "chunkOrder", "dropped", "text", "page", "fromSplit") VALUES ${Prisma.join(rows)}`;
   }
 }
 
@@ -313,7 +318,7 @@ async function persistResult(chunkId: string, chunk: { jobId: string; index: num
         stage: null,
       },
     });
-    if (moved.count === 0) return { settled: false, allSettled: false, round: 0 };
+    if (moved.count === 0) return replayedSettle(tx, chunk.jobId);
     await tx.sentence.deleteMany({ where: { chunkId } });
     await insertSentences(tx, { jobId: chunk.jobId, chunkId, chunkIndex: chunk.index }, rows);
     return settleProgress(tx, chunk.jobId, "succeededChunks");
@@ -328,7 +333,7 @@ export async function failChunk(chunkId: string, code: ChunkErrorCode, message: 
       where: { id: chunkId, status: "PROCESSING" },
       data: { status: "FAILED", errorCode: code, lastError: message, finishedAt: new Date(), heartbeatAt: null, stage: null, bypassCache: false },
     });
-    if (moved.count === 0) return { settled: false, allSettled: false, round: 0 };
+    if (moved.count === 0) return replayedSettle(tx, chunk.jobId);
     return settleProgress(tx, chunk.jobId, "failedChunks");
   });
 }

@@ -25,3 +25,18 @@ export async function settleProgress(tx: Prisma.TransactionClient, jobId: string
   });
   return { settled: true, allSettled, round: job.retryRound };
 }
+
+/**
+ * For a settle that found its chunk already settled (a step replayed after its commit): whether
+ * the round is complete all the same, so the caller can announce it again (the event has a
+ * stable id: a job.settled already delivered is not delivered twice).
+ */
+export async function replayedSettle(tx: Prisma.TransactionClient, jobId: string): Promise<SettleOutcome> {
+  const job = await tx.job.findUnique({
+    where: { id: jobId },
+    select: { totalChunks: true, succeededChunks: true, failedChunks: true, cancelledChunks: true, retryRound: true, status: true },
+  });
+  if (!job) return { settled: false, allSettled: false, round: 0 };
+  const done = job.succeededChunks + job.failedChunks + job.cancelledChunks;
+  return { settled: false, allSettled: job.status === "PROCESSING" && job.totalChunks > 0 && done >= job.totalChunks, round: job.retryRound };
+}

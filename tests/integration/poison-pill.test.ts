@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
 import { splitJob } from "@/lib/jobs/split";
-import { claimChunk, computeAndPersistChunk } from "@/lib/jobs/chunk-work";
+import { claimAndWorkChunk, claimChunk, computeAndPersistChunk } from "@/lib/jobs/chunk-work";
 import { hardAttemptCap } from "@/lib/jobs/attempts";
 import { ChunkError } from "@/lib/jobs/chunk-errors";
 import { makeNovelPdf } from "../fixtures/pdfs";
@@ -56,8 +56,28 @@ describe("the chunk poison pill", () => {
     expect(await db.sentence.count({ where: { chunkId } })).toBe(chunk.sentenceCount);
     expect(chunk.sentenceCount).toBeGreaterThan(5);
     // Run again (the step retried after its persist committed): nothing is settled twice.
+    // The round is complete all the same (this job's one chunk), so the replay says so again.
     const again = await computeAndPersistChunk(chunkId);
-    expect(again).toEqual({ persisted: true, settle: { settled: false, allSettled: false, round: 0 } });
+    expect(again).toEqual({ persisted: true, settle: { settled: false, allSettled: true, round: 0 } });
     expect(await db.sentence.count({ where: { chunkId } })).toBe(chunk.sentenceCount);
+  });
+
+  it("a work step replayed after its persist committed is skipped, and still says the round is complete", async () => {
+    const { job, chunkId } = await splitBook(userId);
+    const first = await claimAndWorkChunk(chunkId);
+    expect(first).toMatchObject({ persisted: true, settle: { settled: true, allSettled: true, round: 0 } });
+    // The hand-written INSERT binds booleans: they read back as booleans, and filter as such.
+    const rows = await db.sentence.findMany({ where: { chunkId }, orderBy: { chunkOrder: "asc" } });
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.every((r) => r.dropped === false && r.fromSplit === false)).toBe(true);
+    expect(await db.sentence.count({ where: { chunkId, dropped: false, fromSplit: false } })).toBe(rows.length);
+    expect(rows.map((r) => r.chunkOrder)).toEqual(rows.map((_, i) => i));
+    // The runner died before it recorded the step: the same step runs again.
+    const replay = await claimAndWorkChunk(chunkId);
+    expect(replay).toEqual({ skipped: "chunk is SUCCEEDED", allSettled: true, round: 0 });
+    expect((await db.chunk.findUniqueOrThrow({ where: { id: chunkId } })).attempts).toBe(1);
+    // Once the job is finalized, a late duplicate request says nothing more.
+    await db.job.update({ where: { id: job.id }, data: { status: "COMPLETED" } });
+    expect(await claimAndWorkChunk(chunkId)).toEqual({ skipped: "job is COMPLETED", allSettled: false, round: 0 });
   });
 });
