@@ -54,7 +54,8 @@ export const splitJobFn = inngest.createFunction(
     const job = await step.run("mark-processing", async () => {
       await advanceJob(jobId, "PROCESSING", {
         stage: "processing",
-        currentStep: `Split ${split.pageCount} pages into ${split.chunkIds.length} chunks`,
+        // The same words as each settle after it (lib/jobs/settle.ts), from 0.
+        currentStep: `Processed 0 of ${split.chunkIds.length} chunks`,
         progressPercent: 5,
       });
       return db.job.findUniqueOrThrow({ where: { id: jobId }, select: { priority: true, retryRound: true, status: true } });
