@@ -3,6 +3,7 @@ import { inngest, jobCreated, jobCancelled, chunkRequests } from "@/inngest/clie
 import { splitJob, InvalidPdfError } from "@/lib/jobs/split";
 import { InsufficientCreditsError } from "@/lib/credits";
 import { advanceJob, failJob } from "@/lib/jobs/state";
+import { progressStep } from "@/lib/jobs/settle";
 import { cancelPendingChunks } from "@/lib/jobs/cancel";
 import { db } from "@/lib/db";
 
@@ -54,8 +55,7 @@ export const splitJobFn = inngest.createFunction(
     const job = await step.run("mark-processing", async () => {
       await advanceJob(jobId, "PROCESSING", {
         stage: "processing",
-        // The same words as each settle after it (lib/jobs/settle.ts), from 0.
-        currentStep: `Processed 0 of ${split.chunkIds.length} chunks`,
+        currentStep: progressStep(0, split.chunkIds.length),
         progressPercent: 5,
       });
       return db.job.findUniqueOrThrow({ where: { id: jobId }, select: { priority: true, retryRound: true, status: true } });

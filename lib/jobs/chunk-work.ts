@@ -11,7 +11,7 @@ import { hardAttemptCap } from "@/lib/jobs/attempts";
 import { NonRetriableError } from "inngest";
 import { getLlmProvider, type RewriteResponse } from "@/lib/processors/llm";
 import { countWords } from "@/lib/text/word-limit";
-import { replayedSettle, settleProgress, type SettleOutcome } from "@/lib/jobs/settle";
+import { replayedSettle, roundComplete, settleProgress, type SettleOutcome } from "@/lib/jobs/settle";
 import { acquireProviderSlot } from "@/lib/jobs/provider-slots";
 import { CHUNK_STAGE } from "@/lib/jobs/chunk-stage";
 import { chunkInPool } from "@/lib/sandbox/parse-pool";
@@ -49,9 +49,7 @@ export async function claimChunk(chunkId: string): Promise<Claim> {
   if (res.count === 0) {
     const { job } = chunk;
     const jobActive = (ACTIVE_JOB as readonly string[]).includes(job.status);
-    const settled = chunk.status === "SUCCEEDED" || chunk.status === "FAILED";
-    const done = job.succeededChunks + job.failedChunks + job.cancelledChunks;
-    const allSettled = settled && job.status === "PROCESSING" && job.totalChunks > 0 && done >= job.totalChunks;
+    const allSettled = (chunk.status === "SUCCEEDED" || chunk.status === "FAILED") && roundComplete(job);
     return { ok: false, reason: jobActive ? `chunk is ${chunk.status}` : `job is ${job.status}`, allSettled, round: job.retryRound };
   }
   return { ok: true, round: chunk.job.retryRound, chunk };

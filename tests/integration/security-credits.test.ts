@@ -143,15 +143,21 @@ describe("split-time reservation and releases (split-job through the Inngest SDK
 });
 
 describe("finalize never charges more than was reserved", () => {
-  it("charges min(pages processed, reserved)", async () => {
-    const user = await newUser("overcharge");
+  /** A user with 5 credits and a job of `pages` pages, `reserved` of them reserved, its one chunk SUCCEEDED. */
+  async function settledJob(name: string, pages: number, reserved: number) {
+    const user = await newUser(name);
     await setBalance(user.id, 5);
     const key = `uploads/test-${Math.random().toString(36).slice(2)}.pdf`;
     const job = await db.job.create({
-      data: { userId: user.id, fileName: "b.pdf", fileKey: key, fileSha256: "x", fileSize: 1, pageCount: 30, status: "PROCESSING", totalChunks: 1, succeededChunks: 1, creditsReserved: 1 },
+      data: { userId: user.id, fileName: `${name}.pdf`, fileKey: key, fileSha256: "x", fileSize: 1, pageCount: pages, status: "PROCESSING", totalChunks: 1, succeededChunks: 1, creditsReserved: reserved },
     });
-    await db.creditEntry.create({ data: { userId: user.id, jobId: job.id, kind: "RESERVE", amount: -1 } });
-    const chunk = await db.chunk.create({ data: { jobId: job.id, index: 0, status: "SUCCEEDED", startPage: 1, endPage: 30 } });
+    await db.creditEntry.create({ data: { userId: user.id, jobId: job.id, kind: "RESERVE", amount: -reserved } });
+    const chunk = await db.chunk.create({ data: { jobId: job.id, index: 0, status: "SUCCEEDED", startPage: 1, endPage: pages } });
+    return { user, job, chunk };
+  }
+
+  it("charges min(pages processed, reserved)", async () => {
+    const { user, job, chunk } = await settledJob("overcharge", 30, 1);
     await db.sentence.create({ data: { jobId: job.id, chunkId: chunk.id, chunkIndex: 0, chunkOrder: 0, text: "Une phrase lue.", page: 1 } });
     const outcome = await finalizeJob(job.id);
     expect(outcome).toMatchObject({ action: "done", status: "COMPLETED", charged: 1 });
@@ -160,14 +166,7 @@ describe("finalize never charges more than was reserved", () => {
   });
 
   it("charges nothing when no chunk read a sentence (FAILED NO_TEXT), reservation released", async () => {
-    const user = await newUser("empty-read");
-    await setBalance(user.id, 5);
-    const key = `uploads/test-${Math.random().toString(36).slice(2)}.pdf`;
-    const job = await db.job.create({
-      data: { userId: user.id, fileName: "e.pdf", fileKey: key, fileSha256: "x", fileSize: 1, pageCount: 3, status: "PROCESSING", totalChunks: 1, succeededChunks: 1, creditsReserved: 3 },
-    });
-    await db.creditEntry.create({ data: { userId: user.id, jobId: job.id, kind: "RESERVE", amount: -3 } });
-    await db.chunk.create({ data: { jobId: job.id, index: 0, status: "SUCCEEDED", startPage: 1, endPage: 3 } });
+    const { user, job } = await settledJob("empty-read", 3, 3);
     const outcome = await finalizeJob(job.id);
     expect(outcome).toMatchObject({ action: "done", status: "FAILED", sentences: 0, charged: 0 });
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).errorSummary).toMatch(/^NO_TEXT: /);
