@@ -153,11 +153,24 @@ function jobMs(up: UploadAnswer, job: JobView | null): number | null {
   return job?.finishedAt ? Date.parse(job.finishedAt) - up.sentAt : null;
 }
 
-async function runSmall(env: Env): Promise<{ ms: number | null; job: JobView | null; up: UploadAnswer }> {
+/**
+ * Where a small job's time went, from upload sent (seconds): the 202, the first chunk started
+ * (the split done), the last chunk finished, the job finished (finalize).
+ */
+async function phasesOf(env: Env, up: UploadAnswer, job: JobView | null): Promise<string> {
+  if (!job?.finishedAt) return "";
+  const chunks = await env.client.chunks(env.b, job.id);
+  const at = (iso: string | null | undefined) => (iso ? ((Date.parse(iso) - up.sentAt) / 1000).toFixed(2) : "?");
+  const starts = chunks.map((c) => c.startedAt).filter((s): s is string => !!s).sort();
+  const ends = chunks.map((c) => c.finishedAt).filter((s): s is string => !!s).sort();
+  return `202 ${((up.answeredAt - up.sentAt) / 1000).toFixed(2)}, chunk start ${at(starts[0])}, chunk end ${at(ends.at(-1))}, finished ${at(job.finishedAt)}`;
+}
+
+async function runSmall(env: Env): Promise<{ ms: number | null; job: JobView | null; up: UploadAnswer; phases: string }> {
   const up = await env.client.upload(env.b, await smallBook(), { fields: { language: "fr" }, fileName: "small.pdf" });
-  if (up.status !== 202 || !up.job) return { ms: null, job: null, up };
+  if (up.status !== 202 || !up.job) return { ms: null, job: null, up, phases: "" };
   const { job } = await env.client.waitTerminal(env.b, up.job.id, { everyMs: 100, timeoutMs: ROW_TIMEOUT_MS });
-  return { ms: jobMs(up, job), job, up };
+  return { ms: jobMs(up, job), job, up, phases: await phasesOf(env, up, job) };
 }
 
 type Row = {
@@ -176,6 +189,10 @@ type Row = {
   peaks: PeakGroup[];
   bMs: number | null;
   bStatus: string;
+  /** Where B's time went (phasesOf). */
+  bPhases: string;
+  /** CPU this bench (the users' client, the samplers) used from the uploads to both verdicts. */
+  clientCpuS: number;
   logAlarms: string[];
 };
 
@@ -191,6 +208,7 @@ async function hostileRow(env: Env, h: Hostile): Promise<Row> {
   const health = new HealthWatch(env.client, 250, 5000);
   health.start();
 
+  const clientCpu = process.cpuUsage();
   const [ua, ub] = await Promise.all([
     env.client.upload(env.a, bytes, { fields: { language: "fr" }, fileName: `${h.name}.pdf` }),
     env.client.upload(env.b, small, { fields: { language: "fr" }, fileName: "small.pdf" }),
@@ -215,12 +233,13 @@ async function hostileRow(env: Env, h: Hostile): Promise<Row> {
     const detail = job.status === "COMPLETED" ? ` (${job.pageCount} p, ${job.sentenceCount} sentences)` : "";
     return { verdict: `202 → ${job.status}${code ? ` ${code}` : ""}${detail}`, clean: true, verdictMs: jobMs(ua, job) };
   };
-  const waitB = async (): Promise<{ ms: number | null; status: string }> => {
-    if (ub.status !== 202 || !ub.job) return { ms: null, status: `upload ${ub.status} ${ub.code ?? ub.networkError ?? ""}` };
+  const waitB = async (): Promise<{ ms: number | null; status: string; phases: string }> => {
+    if (ub.status !== 202 || !ub.job) return { ms: null, status: `upload ${ub.status} ${ub.code ?? ub.networkError ?? ""}`, phases: "" };
     const { job, timedOut } = await env.client.waitTerminal(env.b, ub.job.id, { everyMs: 100, timeoutMs: ROW_TIMEOUT_MS });
-    return { ms: timedOut ? null : jobMs(ub, job), status: timedOut ? `still ${job.status}` : job.status };
+    return { ms: timedOut ? null : jobMs(ub, job), status: timedOut ? `still ${job.status}` : job.status, phases: timedOut ? "" : await phasesOf(env, ub, job) };
   };
   const [va, vb] = await Promise.all([waitA(), waitB()]);
+  const clientUsed = process.cpuUsage(clientCpu);
   await sleep(300);
   await health.stop();
   const records = await env.sampler.mark();
@@ -247,6 +266,8 @@ async function hostileRow(env: Env, h: Hostile): Promise<Row> {
     peaks: groupPeaks(records, ROLES),
     bMs: vb.ms,
     bStatus: vb.status,
+    bPhases: vb.phases,
+    clientCpuS: (clientUsed.user + clientUsed.system) / 1e6,
     logAlarms,
   };
 }
@@ -272,6 +293,7 @@ async function main(): Promise<void> {
       const r = await runSmall(env);
       if (r.ms === null || r.job?.status !== "COMPLETED") throw new Error(`B's 12-page job alone ended ${r.job?.status ?? r.up.status}: ${r.job?.errorSummary ?? r.up.code ?? ""}`);
       alone.push(r.ms);
+      console.log(`  B alone, s from upload sent: ${r.phases}`);
     }
     normalMs = median(alone);
     console.log(`B's 12-page job alone: ${alone.map((ms) => (ms / 1000).toFixed(2)).join(", ")} s → normal ${(normalMs / 1000).toFixed(2)} s (median)`);
@@ -282,10 +304,13 @@ async function main(): Promise<void> {
       const row = await hostileRow(env, h);
       rows.push(row);
       const peakTxt = row.peaks.map((g) => `${g.name} ${g.peakMb.toFixed(0)}`).join(", ");
+      const cpuTxt = row.peaks.map((g) => `${g.name} ${g.cpuS.toFixed(2)}`).join(", ");
       console.log(
         `${h.name} (${sz(row.bytes)}): ${row.verdict}; B ${row.bMs === null ? row.bStatus : `${(row.bMs / 1000).toFixed(2)} s`}; ` +
           `health ${row.healthFailures.length ? `${row.healthFailures.length}/${row.healthPolls} failed` : `${row.healthPolls} OK`}; peaks MB: ${peakTxt} [${((performance.now() - t0) / 1000).toFixed(0)} s]`,
       );
+      if (row.bPhases) console.log(`  B, s from upload sent: ${row.bPhases}`);
+      console.log(`  CPU s in the row: ${cpuTxt}, this bench (client and samplers) ${row.clientCpuS.toFixed(2)}`);
       if (row.restarted.length) {
         console.log(`  ${row.restarted.join(", ")} exited: starting a fresh Stack for the next file`);
         for (const which of ["app", "functions", "runner"] as const) {

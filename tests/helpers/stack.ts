@@ -99,7 +99,9 @@ export class Stack {
     const nextCli = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
     // With a functions process, the web process answers 404 on /api/inngest, as under `npm start`.
     const webEnv: Record<string, string> = this.functionsPort ? { FOLIO_SERVE_FUNCTIONS: "0" } : {};
-    this.app = this.spawnLogged("app", process.execPath, [heap, nextCli, "start", "-p", String(this.appPort), "-H", "127.0.0.1", ...this.keepAlive()], webEnv);
+    // FOLIO_CPU_PROF_WEB_DIR: write a V8 CPU profile of the web process there (benches).
+    const webProf = this.env.FOLIO_CPU_PROF_WEB_DIR ? ["--cpu-prof", `--cpu-prof-dir=${this.env.FOLIO_CPU_PROF_WEB_DIR}`] : [];
+    this.app = this.spawnLogged("app", process.execPath, [heap, ...webProf, nextCli, "start", "-p", String(this.appPort), "-H", "127.0.0.1", ...this.keepAlive()], webEnv);
     if (this.functionsPort) {
       // At a lower CPU priority, as `npm start` runs it (scripts/env.mjs, FOLIO_FUNCTIONS_NICE).
       // FOLIO_CPU_PROF_DIR: write a V8 CPU profile of the functions process there (benches).

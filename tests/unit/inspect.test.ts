@@ -40,6 +40,39 @@ describe("inspectPdf", () => {
     expect(await inspect(await makePdfOfSize(3 * 1024 * 1024))).toMatchObject({ ok: true });
   });
 
+  it("counts objects and pages exactly in a file read window by window (a marker cut by a window boundary counts once)", async () => {
+    const pages = 10_500;
+    const MiB = 1024 * 1024;
+    /** A PDF of `pages` page objects of ~1 kB each, with `shift` bytes of comment after the header. */
+    const build = (shift: number): Buffer => {
+      const parts: string[] = [`%PDF-1.7\n%${"x".repeat(shift)}\n`];
+      let at = parts[0].length;
+      const offsets: number[] = [];
+      const push = (obj: string) => {
+        offsets.push(at);
+        parts.push(obj);
+        at += obj.length;
+      };
+      const kids = Array.from({ length: pages }, (_, i) => `${i + 3} 0 R`).join(" ");
+      push(`1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n`);
+      push(`2 0 obj\n<< /Type /Pages /Count ${pages} /Kids [${kids}] >>\nendobj\n`);
+      for (let i = 0; i < pages; i++) push(`${i + 3} 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] % ${"p".repeat(900 + (i % 97))}\n>>\nendobj\n`);
+      const xref = at;
+      parts.push(`xref\n0 ${offsets.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`);
+      parts.push(`trailer\n<< /Size ${offsets.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+      return Buffer.from(parts.join(""), "latin1");
+    };
+    // Shift the file so that an "endobj" starts 3 bytes before the first 4 MiB window ends.
+    const plain = build(0);
+    const before = plain.subarray(0, 4 * MiB - 3).lastIndexOf("endobj");
+    const bytes = build(4 * MiB - 3 - before);
+    expect(bytes.toString("latin1", 4 * MiB - 3, 4 * MiB + 3)).toBe("endobj");
+    const objects = pages + 2;
+    expect(await inspect(bytes, { maxPages: 20_000, maxObjects: objects })).toMatchObject({ ok: true, pageCount: pages });
+    expect(await inspect(bytes, { maxPages: 20_000, maxObjects: objects - 1 })).toMatchObject({ ok: false, code: "PDF_TOO_COMPLEX" });
+    expect(await inspect(bytes, { maxPages: pages - 1, maxObjects: objects })).toMatchObject({ ok: false, code: "PDF_TOO_MANY_PAGES" });
+  });
+
   it.each([
     ["empty", async () => new Uint8Array(0), "EMPTY_FILE"],
     ["not a PDF", async () => new TextEncoder().encode("plain text"), "NOT_A_PDF"],
