@@ -74,6 +74,8 @@ export function normalizeText(s: string, language?: string): string {
   t = t.replace(/[\u200b-\u200d\u2060\ufeff]/g, "").replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, "");
   t = t.replace(/\u00ad(?!\s*$)/g, ""); // soft hyphens inside a line are invisible
   t = t.replace(/[\u2010\u2011]/g, "-");
+  // TeX's \ldots (three dots with thin spaces between, ". . ."), not a dot leader (more dots): an ellipsis.
+  t = t.replace(/(?<!\.[ \u2009\u202f\u00a0]?)\.(?:[ \u2009\u202f\u00a0]\.){2}(?![ \u2009\u202f\u00a0]?\.)/g, "...");
   // French: a thin or hair space next to ; : ! ? « » is typography, kept as a narrow no-break space.
   if (isFrench(language)) t = t.replace(/[\u2009\u200a]+(?=[;:!?»])/g, NNBSP).replace(/(?<=«)[\u2009\u200a]+/g, NNBSP);
   t = t.replace(/[\t\n\v\f\r \u0085\u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f\u3000]+/g, " ");
@@ -207,6 +209,9 @@ export function joinPair(a: string, b: string, opts: { language?: string; vocab?
     const leftWord = a.slice(lastSpace + 1, -1);
     return keepHyphen(leftWord, first, opts.language, opts.vocab) ? moved(a + first) : moved(a.slice(0, -1) + first);
   }
+  // A dash glued to the word before it, at a line end: glued to the next word too (TeX breaks
+  // after "—" with no space: "enfants,—" + "ce qui" is "enfants,—ce qui"); "mot —" keeps its space.
+  if (/[^\s\u00a0\u202f]—$/u.test(a) && /^[\p{L},.)]/u.test(b)) return moved(a + first);
   // Number ranges split after the dash: "1870-" + "1871".
   if (/\p{N}[-–]$/u.test(a) && /^\p{N}/u.test(b)) return moved(a + first);
   return { left: a, sep: spaceBetween(a, b, opts.language), right: b };
@@ -470,6 +475,9 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
       )
         brk = true; // two one-line paragraphs in a row
       else if (isShort(a) && TERMINAL_END.test(a.text) && !endsWithAbbreviation(a.text)) brk = true;
+      // A short line, then an indented one: in justified text only a paragraph's last line is
+      // short ("Quand le consul eut achevé sa lecture :" then "« Vous êtes Phileas Fogg… »").
+      else if (isShort(a) && indentOf(l) > em && /[:»”"]$/.test(a.text)) brk = true;
     }
     if (brk || !para) {
       if (para) paragraphs.push(para);

@@ -1,8 +1,8 @@
 /**
  * Real books for the benches, typeset from the shared plain-text corpus by a recipe (a shell
  * script in this directory) and cached under .tmp-bench/books/ (git-ignored; FOLIO_BENCH_CACHE_DIR
- * moves it), keyed by the recipe's text, the source's sha256 and the groff version: a cached book
- * is rebuilt only when one of them changes.
+ * moves it), keyed by the recipe's text, its helpers and arguments, the source's sha256 and the
+ * typesetter's version: a cached book is rebuilt only when one of them changes.
  *
  * The corpus: FOLIO_CORPUS_DIR, else ../shared/corpus next to the repository, else /work/shared/corpus.
  */
@@ -21,8 +21,12 @@ export type BookRecipe = {
   script: string;
   /** Pages the recipe was verified to give (a different count is reported, not fatal). */
   expectedPages: number;
-  /** Programs the recipe needs on PATH. */
+  /** Programs the recipe needs on PATH (the first one's --version is part of the cache key). */
   needs: string[];
+  /** More arguments for the script, after the source and the output. */
+  args?: string[];
+  /** Other files the script uses (in scripts/books/), part of the cache key. */
+  helpers?: string[];
 };
 
 export const BOOKS = {
@@ -34,6 +38,29 @@ export const BOOKS = {
     needs: ["groff"],
   },
 } satisfies Record<string, BookRecipe>;
+
+const latex = (name: string, source: string, expectedPages: number, engine: "pdflatex" | "xelatex", options: string[]): BookRecipe => ({
+  name,
+  source: `structure/${source}.json`,
+  script: "latex.sh",
+  expectedPages,
+  needs: [engine],
+  args: [engine, ...options],
+  helpers: ["to-latex.ts"],
+});
+
+/**
+ * The corpus of `npm run bench:books`: real toolchains on the shared novels, each a layout
+ * readers meet (see to-latex.ts for the options). The groff book is bench:book's Dumas.
+ */
+export const QUALITY_BOOKS: BookRecipe[] = [
+  latex("verne-pdflatex-ot1", "verne-le-tour-du-monde-en-80-jours", 251, "pdflatex", ["--encoding=OT1", "--toc", "--heads", "--footnotes"]),
+  latex("verne-pdflatex-t1", "verne-le-tour-du-monde-en-80-jours", 251, "pdflatex", ["--encoding=T1", "--toc", "--heads", "--footnotes"]),
+  latex("austen-pdflatex-ot1", "austen-pride-and-prejudice", 0, "pdflatex", ["--encoding=OT1", "--heads"]),
+  latex("flaubert-pdflatex-2col", "flaubert-madame-bovary", 0, "pdflatex", ["--encoding=T1", "--twocolumn", "--heads"]),
+  latex("twain-xelatex", "twain-huckleberry-finn", 0, "xelatex", ["--font=Latin Modern Roman", "--heads", "--toc"]),
+  BOOKS.dumas,
+];
 
 export type BuiltBook = {
   recipe: BookRecipe;
@@ -88,16 +115,17 @@ export function ensureBook(recipe: BookRecipe): BuiltBook {
   const source = path.join(corpusDir(), recipe.source);
   if (!fs.existsSync(source)) throw new Error(`corpus file missing: ${source}`);
   const scriptPath = path.join(__dirname, recipe.script);
-  const groffVersion = spawnSync("groff", ["--version"], { encoding: "utf8" }).stdout?.split("\n")[0] ?? "";
-  const key = crypto
+  const toolVersion = spawnSync(recipe.needs[0], ["--version"], { encoding: "utf8" }).stdout?.split("\n")[0] ?? "";
+  const hash = crypto
     .createHash("sha256")
     .update(fs.readFileSync(scriptPath))
     .update("\0")
     .update(crypto.createHash("sha256").update(fs.readFileSync(source)).digest("hex"))
     .update("\0")
-    .update(groffVersion)
-    .digest("hex")
-    .slice(0, 16);
+    .update(toolVersion);
+  for (const h of recipe.helpers ?? []) hash.update("\0").update(fs.readFileSync(path.join(__dirname, h)));
+  if (recipe.args?.length) hash.update("\0").update(JSON.stringify(recipe.args));
+  const key = hash.digest("hex").slice(0, 16);
   const cacheRoot = process.env.FOLIO_BENCH_CACHE_DIR ?? path.join(ROOT, ".tmp-bench", "books");
   const dir = path.join(cacheRoot, `${recipe.name}-${key}`);
   const out = path.join(dir, "book.pdf");
@@ -108,7 +136,7 @@ export function ensureBook(recipe: BookRecipe): BuiltBook {
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   const t0 = performance.now();
-  const r = spawnSync("sh", [scriptPath, source, path.join(tmp, "book.pdf")], { encoding: "utf8" });
+  const r = spawnSync("sh", [scriptPath, source, path.join(tmp, "book.pdf"), ...(recipe.args ?? [])], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const buildMs = performance.now() - t0;
   if (r.status !== 0) {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -67,6 +67,9 @@ describe("normalizeText", () => {
     ["whitespace runs", "a \t  b\u2003c", "fr", "a b c"],
     ["zero-width and soft hyphen inside a line", "zero\u200bwidth ex\u00adtra", "fr", "zerowidth extra"],
     ["Unicode hyphens", "peut\u2010être", "fr", "peut-être"],
+    // TeX's \ldots as pdf.js reads it (Verne in pdfLaTeX): an ellipsis; a dot leader stays.
+    ["spaced ellipsis", "je ne puis. . .» et vous. . . il y a", "fr", "je ne puis...» et vous... il y a"],
+    ["a dot leader is no ellipsis", "Chapitre I . . . . . . 5", "fr", "Chapitre I . . . . . . 5"],
     ["trim", `  ${NB}texte${NB} `, "fr", "texte"],
   ])("%s", (_name, input, lang, expected) => {
     expect(normalizeText(input, lang)).toBe(expected);
@@ -105,6 +108,9 @@ describe("joinLines (end-of-line hyphenation)", () => {
     ["EXTRA-", "ORDINAIRE", "fr", "EXTRAORDINAIRE"],
     ["de 1870-", "1871", "fr", "de 1870-1871"],
     ["il dit —", "non", "fr", "il dit — non"],
+    // A dash glued to its word at a line end (pdfLaTeX Verne: "enfants,—" + "ce qui peut arriver").
+    ["ni femme ni enfants,—", "ce qui peut arriver", "fr", "ni femme ni enfants,—ce qui peut arriver"],
+    ["pour les yeux—", ", des gardes", "fr", "pour les yeux—, des gardes"],
     ["un mot -", "isolé", "fr", "un mot - isolé"],
     ["extra\u00ad", "ordinaire", "fr", "extraordinaire"],
     ["Tu viens", "? dit-il", "fr", `Tu viens${NB}? dit-il`],
@@ -227,6 +233,18 @@ describe("repairPages", () => {
   it("does not take a first line in capitals for a title", () => {
     const page = mkPage(1, [{ t: "LE LENDEMAIN MATIN, JEANNE OUVRIT TOUTES LES", indent: true }, { t: "fenêtres de la maison.", full: false }, ...filler(5, "x")]);
     expect(repairPages([page], { language: "fr" })[0].paragraphs[0]).toBe("LE LENDEMAIN MATIN, JEANNE OUVRIT TOUTES LES fenêtres de la maison.");
+  });
+
+  it("ends a paragraph at a short line ending in a colon when the next line is indented (pdfLaTeX Verne)", () => {
+    const page = mkPage(1, [
+      ...filler(4, "a"),
+      { t: "Quand le consul eut achevé sa lecture :", indent: true, full: false },
+      { t: "« Vous êtes Phileas Fogg, esquire ? demanda-t-il.", indent: true, full: false },
+      ...filler(4, "b"),
+    ]);
+    const paras = repairPages([page], { language: "fr" })[0].paragraphs;
+    expect(paras).toContain(`Quand le consul eut achevé sa lecture${NB}:`);
+    expect(paras).toContain(`«${NB}Vous êtes Phileas Fogg, esquire${NB}? demanda-t-il.`);
   });
 
   it("keeps an incise dash at a line start inside the sentence", () => {

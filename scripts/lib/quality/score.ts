@@ -45,16 +45,27 @@ export type Score = {
 
 export function wordsOf(text: string): string[] {
   const out: string[] = [];
-  for (const tok of text.normalize("NFC").split(/[\s\u00a0\u202f\u2007]+/)) {
+  // Typesetters turn ' into ’ (TeX, office suites): the same apostrophe for the score.
+  for (const tok of text.normalize("NFC").replace(/[\u2019\u02bc]/g, "'").split(/[\s\u00a0\u202f\u2007]+/)) {
     const w = tok.replace(/^[^\p{L}\p{N}]+/u, "").replace(/[^\p{L}\p{N}]+$/u, "");
     if (w && /[\p{L}\p{N}]/u.test(w)) out.push(w);
   }
   return out;
 }
 
-/** The same text, spaces of any kind read as one plain space. */
+/**
+ * The same text, spaces of any kind read as one plain space, the apostrophe as ', and French
+ * typographic spacing (before ; : ! ? », after «, as babel and office suites set it) as none: the
+ * sources are Project Gutenberg texts without it.
+ */
 export function normalizeSentence(text: string): string {
-  return text.normalize("NFC").replace(/[\s\u00a0\u202f\u2007]+/g, " ").trim();
+  return text
+    .normalize("NFC")
+    .replace(/[\u2019\u02bc]/g, "'")
+    .replace(/[\s\u00a0\u202f\u2007]+/g, " ")
+    .replace(/ ([;:!?»])/g, "$1")
+    .replace(/« /g, "«")
+    .trim();
 }
 
 /** Pairs (i in a, j in b) of a longest common subsequence of two word lists (Myers, O((N+M)D)). */
@@ -104,6 +115,56 @@ export function alignWords(a: string[], b: string[]): Array<[number, number]> {
   return pairs.reverse();
 }
 
+/**
+ * The same alignment for book-length texts: words that occur exactly once in each list, kept in
+ * increasing order on both sides (a longest increasing subsequence, as patience diff does), cut
+ * the lists into short stretches that Myers aligns one by one; Myers alone would need memory
+ * quadratic in the number of differences (a book with thousands of damaged words).
+ */
+export function alignWordsAnchored(a: string[], b: string[], direct = 20_000): Array<[number, number]> {
+  if (a.length + b.length <= direct) return alignWords(a, b);
+  const count = (xs: string[]) => {
+    const m = new Map<string, number>();
+    xs.forEach((w, i) => m.set(w, m.has(w) ? -1 : i));
+    return m;
+  };
+  const ua = count(a);
+  const ub = count(b);
+  const cand: Array<[number, number]> = [];
+  for (const [w, i] of ua) {
+    const j = ub.get(w);
+    if (i >= 0 && j !== undefined && j >= 0) cand.push([i, j]);
+  }
+  cand.sort((x, y) => x[0] - y[0]);
+  // Longest increasing subsequence of j (with back links) over candidates in i order.
+  const tails: number[] = [];
+  const prev = new Int32Array(cand.length).fill(-1);
+  cand.forEach(([, j], k) => {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cand[tails[mid]][1] < j) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[k] = tails[lo - 1];
+    tails[lo] = k;
+  });
+  const anchors: Array<[number, number]> = [];
+  for (let k = tails.length ? tails[tails.length - 1] : -1; k >= 0; k = prev[k]) anchors.push(cand[k]);
+  anchors.reverse();
+  const pairs: Array<[number, number]> = [];
+  let ai = 0;
+  let bj = 0;
+  for (const [i, j] of [...anchors, [a.length, b.length] as [number, number]]) {
+    for (const [x, y] of alignWords(a.slice(ai, i), b.slice(bj, j))) pairs.push([ai + x, bj + y]);
+    if (i < a.length) pairs.push([i, j]);
+    ai = i + 1;
+    bj = j + 1;
+  }
+  return pairs;
+}
+
 function lisLength(xs: number[]): number {
   const tails: number[] = [];
   for (const x of xs) {
@@ -142,7 +203,7 @@ export function scoreSentences(truth: string[], output: ScoredSentence[], opts: 
     oWords.push(...ws);
     if (ws.length) oEnds.push({ word: oWords.length - 1, sentence: si });
   });
-  const pairs = alignWords(tWords, oWords);
+  const pairs = alignWordsAnchored(tWords, oWords);
   const toTruth = new Int32Array(oWords.length).fill(-1);
   for (const [i, j] of pairs) toTruth[j] = i;
 
