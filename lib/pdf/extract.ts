@@ -620,6 +620,15 @@ function layoutLines(items: Item[], depth: number): ExtractedLine[] {
     else if (it.x >= g1 - 0.5) right.push(it);
     else spanning.push(it);
   }
+  // A line above everything in the other column (a running head set over one column: the
+  // chapter's name on the right, the book's title on the left) belongs above both: it is read
+  // first, not in the middle of the page after the left column.
+  const topOf = (its: Item[]) => Math.max(...its.map((it) => it.y));
+  for (const [mine, other] of [[left, right], [right, left]] as const) {
+    if (!other.length) continue;
+    const top = topOf(other);
+    for (let i = mine.length - 1; i >= 0; i--) if (mine[i].y > top + 1.5 * mine[i].fontSize) spanning.push(...mine.splice(i, 1));
+  }
   const across = rowsOf(spanning).map(toLine).filter((l) => l.text !== "");
   const l = inColumn(layoutLines(left, depth + 1), left);
   const r = inColumn(layoutLines(right, depth + 1), right);
@@ -695,8 +704,12 @@ function findGutter(items: Item[]): [number, number] | null {
       diff[end]--;
     }
   }
-  const limit = Math.max(1, Math.floor(0.1 * rows.length));
-  const minWidth = Math.max(0.9 * fs, 6);
+  // Rows allowed across the gutter: the lines spanning both columns (a chapter's title, a
+  // dedication) and a centred page number; a chapter's first page has fewer column rows to weigh them.
+  const limit = Math.max(2, Math.ceil(0.12 * rows.length));
+  // LaTeX's twocolumn gutter is 10 pt (\columnsep) at 10-11 pt type, 9 whole bins once the
+  // lines' ends are rounded up: 0.9 em missed it and read the columns across (Flaubert, F1 0.28).
+  const minWidth = Math.max(0.6 * fs, 5);
   let best: [number, number] | null = null;
   let run = -1;
   let cov = 0;

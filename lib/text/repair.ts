@@ -11,6 +11,7 @@
  * its page, so a sentence is attributed to the page where it starts.
  */
 import { endsWithAbbreviation, isHeading } from "./segment";
+import { isTocPage } from "./toc";
 
 export type LineInput = {
   text: string;
@@ -365,6 +366,11 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
     );
   };
   const body: Line[][] = byPage.map((ls, pi) => {
+    // A table of contents is the book's outline, not its text.
+    if (isTocPage(ls.map((l) => l.text))) {
+      removed[pi].push(...ls.map((l) => l.text));
+      return [];
+    }
     // Scene-break ornaments ("* * *", "⁂", "❦") carry no text.
     const kept = ls.filter((l) => {
       if (!ORNAMENT.test(l.text)) return true;

@@ -165,6 +165,31 @@ describe("columns", () => {
     expect(lines.every((l) => l.column === undefined)).toBe(true);
   });
 
+  it("finds LaTeX's 10 pt gutter between two columns whose lines share their baselines (pdfLaTeX twocolumn, Flaubert)", () => {
+    // Positions as pdf.js read them: the left column's lines end at 193.03, the right one's start at 203.0.
+    const items: Item[] = [];
+    for (let i = 0; i < 12; i++) {
+      const y = 550.6 - 13.55 * i;
+      items.push({ str: `gauche ${i + 1} du texte courant de la colonne`, x: 50.4, y, width: 142.63, fontSize: 10.91 });
+      items.push({ str: `droite ${i + 1} du texte courant de la colonne`, x: 203.0, y, width: 142.6, fontSize: 10.91 });
+    }
+    const side = (name: string) => Array.from({ length: 12 }, (_, i) => `${name} ${i + 1} du texte courant de la colonne`);
+    expect(groupLines(items).map((l) => l.text)).toEqual([...side("gauche"), ...side("droite")]);
+  });
+
+  it("reads a running head set over one column before both columns (pdfLaTeX twocolumn, Flaubert: the chapter's name on the right)", () => {
+    const items: Item[] = [{ str: "II", x: 338.1, y: 585.0, width: 7.5, fontSize: 9.96 }];
+    for (let i = 0; i < 12; i++) {
+      const y = 550.6 - 13.55 * i;
+      items.push({ str: `gauche ${i + 1} du texte courant de la colonne`, x: 50.4, y, width: 142.63, fontSize: 10.91 });
+      items.push({ str: `droite ${i + 1} du texte courant de la colonne`, x: 203.0, y, width: 142.6, fontSize: 10.91 });
+    }
+    const text = groupLines(items).map((l) => l.text);
+    expect(text[0]).toBe("II");
+    expect(text[12]).toBe("gauche 12 du texte courant de la colonne");
+    expect(text[13]).toBe("droite 1 du texte courant de la colonne");
+  });
+
   it("extracts a generated two-column layout in reading order", async () => {
     const layout = await makeLayout("two-columns");
     const pages = await extractPages(layout.bytes);
