@@ -8,7 +8,7 @@
  * and scores its sentences against the source text, next to `pdftotext` + a naive split on
  * `.!?` as a baseline. The truth: the source's paragraphs (titles and headings one sentence
  * each, body paragraphs split by Folio's segmenter: on clean text, so what the score measures is
- * what the PDF's layout costs), footnotes after their paragraph.
+ * what the PDF's layout costs), footnotes after their paragraph when the recipe sets them.
  *
  * Per PDF: word recall and precision (bags of words), verbatim sentences, boundary F1, words
  * with a damaged accent (a spacing accent, ≪ ≫, a combining mark left over, or a word of the
@@ -35,13 +35,13 @@ const LIMIT = Number(process.env.FOLIO_BENCH_BOOKS_LIMIT ?? 40);
 type Paragraph = { type: string; text: string; footnotes?: Array<{ text: string }> };
 type Structure = { lang: string; paragraphs: Paragraph[] };
 
-function truthOf(structureFile: string): { lang: string; sentences: string[] } {
+function truthOf(structureFile: string, footnotes: boolean): { lang: string; sentences: string[] } {
   const book = JSON.parse(fs.readFileSync(structureFile, "utf8")) as Structure;
   const sentences: string[] = [];
   for (const p of book.paragraphs) {
     if (p.type !== "p") sentences.push(p.text);
     else for (const s of splitSentenceSpans(p.text, book.lang)) sentences.push(s.text);
-    for (const n of p.footnotes ?? []) for (const s of splitSentenceSpans(n.text, book.lang)) sentences.push(s.text);
+    if (footnotes) for (const n of p.footnotes ?? []) for (const s of splitSentenceSpans(n.text, book.lang)) sentences.push(s.text);
   }
   return { lang: book.lang, sentences };
 }
@@ -105,7 +105,8 @@ async function main(): Promise<void> {
     }
     const book = ensureBook(recipe);
     const structure = path.join(corpusDir(), "structure", `${path.basename(recipe.source).replace(/\.(txt|json)$/, "")}.json`);
-    const { lang, sentences: truth } = truthOf(fs.existsSync(structure) ? structure : path.join(corpusDir(), "structure", `${recipe.source.replace(/^.*\//, "").replace(/\.txt$/, "")}.json`));
+    // The footnotes are in the truth when the recipe typesets them.
+    const { lang, sentences: truth } = truthOf(structure, recipe.args?.includes("--footnotes") ?? false);
     const t0 = performance.now();
     const result = await processor.process({ path: book.path }, { language: lang, sentenceWordLimit: LIMIT, firstPage: 1, overlapPages: 0 });
     const folioMs = performance.now() - t0;

@@ -535,12 +535,20 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
   return { pages: out, paragraphs };
 }
 
+/** A footnote's marker at the start of its first line: "1. ", "12) ", "* ", "† ". */
+const NOTE_MARKER = /^(?:\d{1,3}|[*†‡]+)[.)]?\s+/;
+
 function footnoteParagraphs(lines: Line[], language: string | undefined, vocab: Vocabulary): Paragraph[] {
   const out: Paragraph[] = [];
   for (const l of lines) {
     const last = out[out.length - 1];
-    if (!last || /^(?:\d{1,3}|[*†‡]+)[.)]?\s/.test(l.text)) {
-      out.push({ kind: "note", parts: [{ pageIndex: l.page, text: l.text, sep: "" }] });
+    const marker = NOTE_MARKER.exec(l.text);
+    // A line starting with a number starts a note only after a finished one: "… les gouverneurs, 300"
+    // + "000 F, et le gouverneur général" is one note (a number cut at its thousands).
+    if (!last || (marker && TERMINAL_END.test(last.parts[last.parts.length - 1].text))) {
+      // The note's marker ("1.", "*") is not part of its text.
+      const text = marker && l.text.length > marker[0].length ? l.text.slice(marker[0].length) : l.text;
+      out.push({ kind: "note", parts: [{ pageIndex: l.page, text, sep: "" }] });
       continue;
     }
     const part = last.parts[last.parts.length - 1];

@@ -49,6 +49,16 @@ const latex = (name: string, source: string, expectedPages: number, engine: "pdf
   helpers: ["to-latex.ts"],
 });
 
+const chromium = (name: string, source: string, mode: "header" | "plain"): BookRecipe => ({
+  name,
+  source: `structure/${source}.json`,
+  script: "chromium.sh",
+  expectedPages: 0,
+  needs: ["chromium"],
+  args: [mode],
+  helpers: ["to-html.ts"],
+});
+
 /**
  * The corpus of `npm run bench:books`: real toolchains on the shared novels, each a layout
  * readers meet (see to-latex.ts for the options). The groff book is bench:book's Dumas.
@@ -59,6 +69,8 @@ export const QUALITY_BOOKS: BookRecipe[] = [
   latex("austen-pdflatex-ot1", "austen-pride-and-prejudice", 0, "pdflatex", ["--encoding=OT1", "--heads"]),
   latex("flaubert-pdflatex-2col", "flaubert-madame-bovary", 0, "pdflatex", ["--encoding=T1", "--twocolumn", "--heads"]),
   latex("twain-xelatex", "twain-huckleberry-finn", 0, "xelatex", ["--font=Latin Modern Roman", "--heads", "--toc"]),
+  chromium("verne-chromium-header", "verne-le-tour-du-monde-en-80-jours", "header"),
+  chromium("austen-chromium-plain", "austen-pride-and-prejudice", "plain"),
   BOOKS.dumas,
 ];
 

@@ -142,7 +142,7 @@ const FR_EXPECTED: Array<[number, string]> = [
   [122, `Elle ne répondit pas${NB}; elle pensait à M. Vautrin, à Mme Bérard, au peuple du village, et à la vieille route qui mène à Saint-Germain.`],
   [123, "Le lendemain, J. R. R. Tolkien n’était pas encore né."],
   // The footnote of page 122 comes after the paragraph that runs across the page break.
-  [122, "1. L’arrière-boutique existe encore aujourd’hui."],
+  [122, "L’arrière-boutique existe encore aujourd’hui."],
   [123, "Elle rit."],
   [123, "Il était une fois un village au bord de l’eau."],
   [124, "La nuit tomba sur Vernières."],

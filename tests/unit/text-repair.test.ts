@@ -286,7 +286,8 @@ describe("repairPages", () => {
     const p2 = mkPage(2, ["salua la foule.", ...filler(5, "b")]);
     const { paragraphs } = repairChunk([p1, p2], { language: "fr" });
     const text = paragraphStream(paragraphs).text;
-    expect(text).toContain("Le roi entra dans la salle du trône et salua la foule.\n1. Le trône date de 1650.\n");
+    // The note's marker ("1.") is not part of its text.
+    expect(text).toContain("Le roi entra dans la salle du trône et salua la foule.\nLe trône date de 1650.\n");
   });
 
   it("measures indents inside each column: the right column's lines are not indented paragraphs", () => {
@@ -326,8 +327,17 @@ describe("repairPages", () => {
     const out = repairPages(pages, { language: "fr" });
     for (const p of out) {
       expect(p.removed).toEqual([]);
-      expect(p.paragraphs).toContain(note);
+      expect(p.paragraphs).toContain(note.replace(/^1\. /, ""));
     }
+  });
+
+  it("keeps a footnote whole when a line of it starts with a number cut at its thousands (pdfLaTeX Verne)", () => {
+    const p = mkPage(1, filler(8, "p"));
+    p.lines.push({ text: "1. Les juges, 60 000 F ; les gouverneurs, 300", y: 72, x: 48, fontSize: 8, width: 250 });
+    p.lines.push({ text: "000 F, et le gouverneur général, plus de 600 000 F.", y: 62, x: 48, fontSize: 8, width: 250 });
+    p.lines.push({ text: "2. Note de l’auteur.", y: 52, x: 48, fontSize: 8, width: 100 });
+    const [out] = repairPages([p], { language: "fr" });
+    expect(out.paragraphs.slice(-2).map((t) => t.replace(/\u00a0/g, " "))).toEqual(["Les juges, 60 000 F ; les gouverneurs, 300 000 F, et le gouverneur général, plus de 600 000 F.", "Note de l’auteur."]);
   });
 
   it("reads the lines beside a drop cap as the first lines of its paragraph", () => {
