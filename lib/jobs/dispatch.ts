@@ -1,4 +1,4 @@
-import { inngest, jobCreated, jobCancelled, chunkRequests } from "@/inngest/client";
+import { inngest, jobCreated, jobCancelled, chunkRequests } from "@/lib/jobs/events";
 import { db } from "@/lib/db";
 import type { Job } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";

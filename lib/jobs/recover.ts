@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { staleChunkWhere } from "@/lib/jobs/stale";
-import { chunkRequests, jobCreated, jobSettled } from "@/inngest/client";
+import { chunkRequests, jobCreated, jobSettled } from "@/lib/jobs/events";
 import { pipelineConfig } from "@/lib/jobs/pipeline-config";
 
 type Payload = ReturnType<typeof jobCreated.create> | ReturnType<typeof jobSettled.create> | ReturnType<typeof chunkRequests>[number];

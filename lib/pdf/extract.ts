@@ -29,6 +29,7 @@ import { Worker } from "node:worker_threads";
 import type { TextItem, TextMarkedContent } from "pdfjs-dist/types/src/display/api";
 import { EXTRACT_WORKER_SOURCE } from "./extract-worker-source";
 import { composeAccents } from "./accents";
+import { mapTexCodes } from "./tex-codes";
 
 export type ExtractedLine = {
   text: string;
@@ -150,7 +151,7 @@ export async function extractPages(source: PdfSource, opts: ExtractOptions = {})
 function linesOfRawPage(p: RawPage): ExtractedPage {
   const items: Item[] = [];
   for (let i = 0; i < p.strs.length; i++) items.push({ str: p.strs[i], x: p.nums[4 * i], y: p.nums[4 * i + 1], width: p.nums[4 * i + 2], fontSize: p.nums[4 * i + 3] });
-  const out: ExtractedPage = { page: p.page, lines: groupLines(composeAccents(items)), width: p.width, height: p.height };
+  const out: ExtractedPage = { page: p.page, lines: groupLines(composeAccents(mapTexCodes(items))), width: p.width, height: p.height };
   if (p.error !== undefined) out.error = p.error;
   return out;
 }

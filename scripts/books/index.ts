@@ -66,10 +66,13 @@ const chromium = (name: string, source: string, mode: "header" | "plain"): BookR
 export const QUALITY_BOOKS: BookRecipe[] = [
   latex("verne-pdflatex-ot1", "verne-le-tour-du-monde-en-80-jours", 251, "pdflatex", ["--encoding=OT1", "--toc", "--heads", "--footnotes"]),
   latex("verne-pdflatex-t1", "verne-le-tour-du-monde-en-80-jours", 251, "pdflatex", ["--encoding=T1", "--toc", "--heads", "--footnotes"]),
+  latex("verne-pdflatex-type3", "verne-le-tour-du-monde-en-80-jours", 0, "pdflatex", ["--encoding=T1", "--bitmap", "--heads"]),
+  latex("austen-pdflatex-ot1-type3", "austen-pride-and-prejudice", 0, "pdflatex", ["--encoding=OT1", "--bitmap", "--heads"]),
   latex("austen-pdflatex-ot1", "austen-pride-and-prejudice", 0, "pdflatex", ["--encoding=OT1", "--heads"]),
   latex("flaubert-pdflatex-2col", "flaubert-madame-bovary", 0, "pdflatex", ["--encoding=T1", "--twocolumn", "--heads"]),
   latex("twain-xelatex", "twain-huckleberry-finn", 0, "xelatex", ["--font=Latin Modern Roman", "--heads", "--toc"]),
   chromium("verne-chromium-header", "verne-le-tour-du-monde-en-80-jours", "header"),
+  { name: "flaubert-libreoffice", source: "structure/flaubert-madame-bovary.json", script: "libreoffice.sh", expectedPages: 0, needs: ["soffice"], helpers: ["to-fodt.ts"] },
   chromium("austen-chromium-plain", "austen-pride-and-prejudice", "plain"),
   BOOKS.dumas,
 ];

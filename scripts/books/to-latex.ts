@@ -18,6 +18,8 @@
  *   --twocolumn                 two columns per page
  *   --footnotes                 the structure file's editorial footnotes, as footnotes
  *   --paper=WxH                 page size in inches (5.5x8.5)
+ *   --bitmap                    pdfLaTeX: no font map, so every font is a bitmap Type 3 font made
+ *                               by METAFONT (as a TeX without cm-super's Type 1 fonts gives)
  */
 import fs from "node:fs";
 
@@ -53,6 +55,7 @@ function tex(s: string): string {
 
 const out: string[] = [];
 const classOpts = ["11pt", flag("twocolumn") ? "twocolumn" : "oneside"].join(",");
+if (flag("bitmap")) out.push("\\pdfmapfile{}");
 out.push(`\\documentclass[${classOpts}]{book}`);
 out.push(`\\usepackage[paperwidth=${pw}in,paperheight=${ph}in,margin=0.7in]{geometry}`);
 if (engine === "xelatex") {
@@ -60,7 +63,8 @@ if (engine === "xelatex") {
   out.push(`\\setmainfont{${opt("font", "Latin Modern Roman")}}`);
 } else {
   out.push("\\usepackage[utf8]{inputenc}");
-  if (encoding === "T1") out.push("\\usepackage[T1]{fontenc}\\usepackage{lmodern}");
+  // With --bitmap, T1 stays on the EC fonts (METAFONT sources; Latin Modern has none).
+  if (encoding === "T1") out.push(flag("bitmap") ? "\\usepackage[T1]{fontenc}" : "\\usepackage[T1]{fontenc}\\usepackage{lmodern}");
 }
 out.push(`\\usepackage[${french ? "french" : "english"}]{babel}`);
 if (flag("heads")) {
