@@ -12,7 +12,7 @@ import { countWords, enforceWordLimit } from "@/lib/text/word-limit";
 import type { ChunkProcessor, ChunkResult, OutputSentence, PageReport, ProcessorOptions } from "./types";
 
 /** Bump when the output for the same input changes (it is part of the result cache key). */
-const VERSION = "1.3.0";
+const VERSION = "1.4.0";
 
 function checkOptions(opts: ProcessorOptions): void {
   if (typeof opts.language !== "string" || !opts.language.trim()) throw new RangeError("language must be a non-empty string");
