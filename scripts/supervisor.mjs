@@ -49,14 +49,14 @@ export class Supervisor {
     const child = spawn(spec.cmd, spec.args, { stdio: this.stdio, env: spec.env ?? process.env });
     const startedAt = Date.now();
     entry.child = child;
-    const upTimer = setTimeout(() => (entry.everUp = true), this.startupGraceMs);
-    upTimer.unref();
     child.on("error", (err) => this.log(`${spec.name} could not start: ${err.message}`));
     child.on("exit", (code, signal) => {
-      clearTimeout(upTimer);
       entry.child = null;
       if (this.stopping) return;
       const ranMs = Date.now() - startedAt;
+      // Measured, not timed: a timer for the grace period raced the exit event on a loaded
+      // machine (with a grace of 0 the kill could be seen before the timer ran).
+      if (ranMs >= this.startupGraceMs) entry.everUp = true;
       if (!entry.everUp && entry.restarts === 0) {
         this.log(`${spec.name} exited (${signal ?? code}) during startup: stopping everything (a setup error a restart cannot fix)`);
         this.onFatal(spec.name, code, signal);
