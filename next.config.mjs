@@ -13,7 +13,7 @@ const nextConfig = {
   distDir: process.env.FOLIO_NEXT_DIST || ".next",
   poweredByHeader: false,
   // Server-only packages that must not be bundled (native bindings, worker files, the Prisma client's wasm).
-  serverExternalPackages: ["@libsql/client", "@prisma/adapter-libsql", "libsql", "pdfjs-dist", "busboy"],
+  serverExternalPackages: ["@libsql/client", "@prisma/adapter-libsql", "libsql", "pdfjs-dist", "busboy", "tesseract.js", "@napi-rs/canvas"],
   async headers() {
     return [
       { source: "/:path*", headers: staticSecurityHeaders },

@@ -35,10 +35,10 @@ const LIMIT = Number(process.env.FOLIO_BENCH_BOOKS_LIMIT ?? 40);
 type Paragraph = { type: string; text: string; footnotes?: Array<{ text: string }> };
 type Structure = { lang: string; paragraphs: Paragraph[] };
 
-function truthOf(structureFile: string, footnotes: boolean): { lang: string; sentences: string[] } {
+function truthOf(structureFile: string, footnotes: boolean, firstParagraphs = 0): { lang: string; sentences: string[] } {
   const book = JSON.parse(fs.readFileSync(structureFile, "utf8")) as Structure;
   const sentences: string[] = [];
-  for (const p of book.paragraphs) {
+  for (const p of firstParagraphs > 0 ? book.paragraphs.slice(0, firstParagraphs) : book.paragraphs) {
     if (p.type !== "p") sentences.push(p.text);
     else for (const s of splitSentenceSpans(p.text, book.lang)) sentences.push(s.text);
     if (footnotes) for (const n of p.footnotes ?? []) for (const s of splitSentenceSpans(n.text, book.lang)) sentences.push(s.text);
@@ -106,7 +106,9 @@ async function main(): Promise<void> {
     const book = ensureBook(recipe);
     const structure = path.join(corpusDir(), "structure", `${path.basename(recipe.source).replace(/\.(txt|json)$/, "")}.json`);
     // The footnotes are in the truth when the recipe typesets them.
-    const { lang, sentences: truth } = truthOf(structure, recipe.args?.includes("--footnotes") ?? false);
+    // An excerpt (--paragraphs=N) is scored against the same paragraphs.
+    const excerpt = Number(recipe.args?.find((a) => a.startsWith("--paragraphs="))?.slice(13) ?? 0);
+    const { lang, sentences: truth } = truthOf(structure, recipe.args?.includes("--footnotes") ?? false, excerpt);
     const t0 = performance.now();
     const result = await processor.process({ path: book.path }, { language: lang, sentenceWordLimit: LIMIT, firstPage: 1, overlapPages: 0 });
     const folioMs = performance.now() - t0;
@@ -144,8 +146,10 @@ async function main(): Promise<void> {
       `${r.book.recipe.name.padEnd(25)} ${who.padEnd(7)} ${f3(recall(s)).padEnd(7)} ${f3(precision(s)).padEnd(7)} ${pct(s.exactRate).padEnd(7)} ${f3(s.boundaryF1).padEnd(6)} ${String(x.damaged).padEnd(8)} ${String(x.junk).padEnd(5)} ${s.overLimit}`;
     console.log(line("Folio", r.folio, r.folioX));
     if (r.base && r.baseX) console.log(line("base", r.base, r.baseX));
-    const ok =
-      recall(r.folio) >= 0.995 &&
+    const scan = r.book.recipe.scan === true;
+    const ok = scan
+      ? recall(r.folio) >= 0.95 && r.folio.boundaryF1 >= 0.9 && r.folio.overLimit === 0 && (!r.base || r.folio.boundaryF1 >= r.base.boundaryF1)
+      : recall(r.folio) >= 0.995 &&
       precision(r.folio) >= 0.995 &&
       r.folio.exactRate >= 0.98 &&
       r.folio.boundaryF1 >= 0.98 &&
@@ -157,6 +161,7 @@ async function main(): Promise<void> {
   }
   console.log("");
   console.log("Targets per PDF: recall and precision >= 0.995, verbatim >= 98%, F1 >= 0.98, 0 damaged accents, <= 5 junk, 0 over the limit, F1 ahead of the baseline");
+  console.log("Targets per scan (read by OCR): recall >= 0.95, F1 >= 0.90, 0 over the limit, F1 ahead of the baseline (pdftotext reads nothing from a scan)");
   for (const t of targets) console.log(`${t.name.padEnd(25)} ${t.pass ? "PASS" : "FAIL"}`);
   console.log(`${targets.filter((t) => t.pass).length}/${targets.length} PDFs meet every target.`);
 }

@@ -118,6 +118,18 @@ export function ResultsView({ jobId }: { jobId: string }) {
             </Alert>
           ) : null}
 
+          {job.ocrPages || job.pagesWithoutText ? (
+            <Alert variant="info" title={job.ocrPages ? "Scanned pages" : "Pages without text"} role="status">
+              {job.ocrPages ? (
+                <>
+                  {pagesText(job.ocrPages)} had no text layer (a scan) and {plural(job.ocrPages) ? "were" : "was"} read by text recognition (OCR), which can
+                  misread a letter: check names and numbers there.{" "}
+                </>
+              ) : null}
+              {job.pagesWithoutText ? <>{pagesText(job.pagesWithoutText)} had no text at all and {plural(job.pagesWithoutText) ? "were" : "was"} not charged.</> : null}
+            </Alert>
+          ) : null}
+
           <Card className="p-4 sm:p-5">
             <div className="flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
               <SearchBox value={input} onChange={setInput} />
@@ -349,4 +361,13 @@ function ResultsSkeleton() {
       <ListSkeleton />
     </div>
   );
+}
+
+/** "Page 4" or "Pages 1–34, 40" for a stored page list ("1-34,40"). */
+function pagesText(ranges: string): string {
+  return `${plural(ranges) ? "Pages" : "Page"} ${ranges.replace(/-/g, "–").replace(/,/g, ", ")}`;
+}
+
+function plural(ranges: string): boolean {
+  return /[-,]/.test(ranges);
 }

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { formatPageRanges } from "@/lib/page-ranges";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { ServerTiming } from "@/lib/http/server-timing";
@@ -310,6 +311,8 @@ async function persistResult(chunkId: string, chunk: { jobId: string; index: num
         cacheHit: outcome.cacheHit,
         bypassCache: false,
         sentenceCount: rows.length,
+        ocrPages: formatPageRanges(result.pages.filter((p) => p.ocr).map((p) => p.page)),
+        blankPages: formatPageRanges(result.pages.filter((p) => p.noTextLayer).map((p) => p.page)),
         lastError: outcome.warnings.length ? outcome.warnings.join("; ").slice(0, 2000) : null,
         errorCode: null,
         heartbeatAt: null,

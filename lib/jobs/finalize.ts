@@ -1,3 +1,4 @@
+import { formatPageRanges, parsePageRanges } from "@/lib/page-ranges";
 import { db } from "@/lib/db";
 import { mergeChunks, type MergeChunk } from "@/lib/jobs/merge";
 import { pipelineConfig } from "@/lib/jobs/pipeline-config";
@@ -11,6 +12,13 @@ export type FinalizeOutcome =
   | { action: "done"; status: JobStatus; sentences: number; charged: number };
 
 const ownPages = (c: { startPage: number; endPage: number; overlapPages: number }) => c.endPage - c.startPage + 1 - c.overlapPages;
+
+/** The book pages listed in the chunks' `field` that are the chunk's own (not its overlap with the previous chunk). */
+function ownPagesIn(chunks: Array<{ startPage: number; overlapPages: number; ocrPages: string | null; blankPages: string | null }>, field: "ocrPages" | "blankPages"): number[] {
+  const pages = new Set<number>();
+  for (const c of chunks) for (const p of parsePageRanges(c[field])) if (p >= c.startPage + c.overlapPages) pages.add(p);
+  return [...pages].sort((a, b) => a - b);
+}
 
 /**
  * Runs when every chunk of a round has settled. Either schedules an automatic retry round for
@@ -63,7 +71,7 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
   const chunks = await db.chunk.findMany({
     where: { jobId },
     orderBy: { index: "asc" },
-    select: { id: true, index: true, status: true, startPage: true, endPage: true, overlapPages: true, errorCode: true, lastError: true },
+    select: { id: true, index: true, status: true, startPage: true, endPage: true, overlapPages: true, errorCode: true, lastError: true, ocrPages: true, blankPages: true },
   });
   const succeeded = chunks.filter((c) => c.status === "SUCCEEDED");
   const sentences = await db.sentence.findMany({
@@ -82,7 +90,10 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
   // the job fails with a code and nothing is charged, rather than "completing" empty.
   const empty = kept === 0 && succeeded.length > 0;
   const status: JobStatus = empty ? "FAILED" : failed.length === 0 ? "COMPLETED" : succeeded.length > 0 ? "PARTIAL_SUCCESS" : "FAILED";
-  const charge = empty ? 0 : succeeded.reduce((n, c) => n + ownPages(c), 0);
+  // Pages read by OCR, and pages with no text even after OCR: those are not charged.
+  const ocrPages = ownPagesIn(succeeded, "ocrPages");
+  const pagesWithoutText = ownPagesIn(succeeded, "blankPages");
+  const charge = empty ? 0 : Math.max(0, succeeded.reduce((n, c) => n + ownPages(c), 0) - pagesWithoutText.length);
   const errorSummary = empty ? noTextSummary(succeeded, failed) : failed.length ? summarizeFailures(failed) : null;
 
   const charged = await db.$transaction(async (tx) => {
@@ -97,6 +108,8 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
         progressPercent: 100,
         sentenceCount: kept,
         errorSummary,
+        ocrPages: formatPageRanges(ocrPages),
+        pagesWithoutText: formatPageRanges(pagesWithoutText),
         finishedAt: new Date(),
       },
     });
@@ -114,8 +127,11 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
 /** Why a job whose chunks all ran gave no sentence: no text layer anywhere (a scan), or no text. */
 function noTextSummary(succeeded: { lastError: string | null }[], failed: Parameters<typeof summarizeFailures>[0]): string {
   const scan = succeeded.every((c) => /NO_TEXT_LAYER: no page of this chunk/.test(c.lastError ?? ""));
-  const why = scan
-    ? "NO_TEXT_LAYER: no page of this PDF has a text layer; it looks like a scan, and Folio cannot read scanned pages yet (OCR). Nothing was charged."
+  const cipher = succeeded.every((c) => /UNREADABLE_TEXT: no page of this chunk/.test(c.lastError ?? ""));
+  const why = cipher
+    ? "UNREADABLE_TEXT: the text of this PDF is not readable: its fonts have no usable Unicode map (their codes are not letters), and OCR could not read the pages either. Nothing was charged."
+    : scan
+    ? "NO_TEXT_LAYER: no page of this PDF has text: it has no text layer (a scan?), and OCR found no print in its images. Nothing was charged."
     : "NO_TEXT: no sentence could be read from this PDF (its pages hold no body text). Nothing was charged.";
   return failed.length ? `${why}\n${summarizeFailures(failed)}` : why;
 }

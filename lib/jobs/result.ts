@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { parsePageRanges } from "@/lib/page-ranges";
 
 export const RESULT_FORMATS = ["json", "csv", "txt"] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
@@ -30,9 +31,14 @@ export function csvCell(v: string | number | boolean): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function renderResult(sentences: ResultSentence[], format: ResultFormat, meta: { status: string; partial: boolean }): { body: string; contentType: string } {
+export type ResultMeta = { status: string; partial: boolean; ocrPages?: string | null; pagesWithoutText?: string | null };
+
+export function renderResult(sentences: ResultSentence[], format: ResultFormat, meta: ResultMeta): { body: string; contentType: string } {
   if (format === "json") {
-    return { body: JSON.stringify({ status: meta.status, partial: meta.partial, sentences }), contentType: "application/json; charset=utf-8" };
+    // Which book pages were read by OCR (no text layer) and which had no text at all.
+    const ocrPages = parsePageRanges(meta.ocrPages);
+    const pagesWithoutText = parsePageRanges(meta.pagesWithoutText);
+    return { body: JSON.stringify({ status: meta.status, partial: meta.partial, ocrPages, pagesWithoutText, sentences }), contentType: "application/json; charset=utf-8" };
   }
   if (format === "csv") {
     const lines = ["index,page,chunk,from_split,text", ...sentences.map((s) => [s.index, s.page, s.chunkIndex, s.fromSplit, s.text].map(csvCell).join(","))];

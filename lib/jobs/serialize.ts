@@ -42,6 +42,9 @@ export function serializeJob(j: Job) {
     finishedAt: iso(j.finishedAt),
     // Set once the retention period removed the job's stored PDFs (its sentences stay).
     filesDeletedAt: iso(j.filesDeletedAt),
+    // Book pages read by OCR (no text layer) and pages with no text at all (not charged): "3-5,9".
+    ocrPages: j.ocrPages,
+    pagesWithoutText: j.pagesWithoutText,
   };
 }
 
@@ -63,5 +66,7 @@ export function serializeChunk(c: Chunk) {
     startedAt: iso(c.startedAt),
     finishedAt: iso(c.finishedAt),
     durationMs: c.durationMs,
+    ocrPages: c.ocrPages,
+    blankPages: c.blankPages,
   };
 }

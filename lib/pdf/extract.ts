@@ -30,6 +30,8 @@ import type { TextItem, TextMarkedContent } from "pdfjs-dist/types/src/display/a
 import { EXTRACT_WORKER_SOURCE } from "./extract-worker-source";
 import { composeAccents } from "./accents";
 import { mapTexCodes } from "./tex-codes";
+import { drawsImages, harmonizeOcrSizes, OCR_MIN_CONFIDENCE, ocrBudget, ocrEnabled, ocrPage, releaseOcr, type CanvasFactory } from "./ocr";
+import { looksUnreadable } from "../text/unreadable";
 
 export type ExtractedLine = {
   text: string;
@@ -57,7 +59,17 @@ export type ExtractedPage = {
   height: number;
   /** Set when this page's content could not be read (the other pages still are). */
   error?: string;
+  /** Set when the page had no text layer and its text was read by OCR (lib/pdf/ocr.ts). */
+  ocr?: { confidence: number };
+  /**
+   * Set when the page gives no text although it might hold some: "unreadable" (its text layer is
+   * a font's private codes, and OCR could not read the glyphs either), "ocr-nothing" (an image
+   * OCR found no print in), "ocr-budget" (an image not read: the chunk's OCR time ran out).
+   */
+  noText?: NoTextReason;
 };
+
+export type NoTextReason = "unreadable" | "ocr-nothing" | "ocr-budget";
 
 export type PdfExtractErrorCode = "PDF_ENCRYPTED" | "PDF_UNREADABLE";
 
@@ -77,12 +89,27 @@ export type ExtractOptions = {
   extractor?: ExtractorChoice;
   /** pdfjs only: run in the calling thread rather than the worker pool. */
   inThread?: boolean;
+  /**
+   * The book's language: pages without a text layer that draw images are then read by OCR in
+   * that language (pdfjs on a file or in-thread; not in the worker-thread pool). Without it, no OCR.
+   */
+  language?: string;
 };
 
 /** A text item: its string, left end, baseline, width and font size (PDF units). */
 export type Item = { str: string; x: number; y: number; width: number; fontSize: number; dropCap?: { right: number; bottom: number } };
 /** The items of one page as the pdfjs worker sends them. */
-type RawPage = { page: number; width: number; height: number; error?: string; strs: string[]; nums: Float64Array };
+type RawPage = {
+  page: number;
+  width: number;
+  height: number;
+  error?: string;
+  strs: string[];
+  nums: Float64Array;
+  ocr?: { confidence: number };
+  /** Why a page has no text: ExtractedPage.noText. */
+  noText?: NoTextReason;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Choosing the extractor
@@ -142,17 +169,21 @@ export async function extractPages(source: PdfSource, opts: ExtractOptions = {})
   if (!(source instanceof Uint8Array)) {
     // A file and a page range (the parsing child's case): read in this thread, the document kept open for the next range.
     const doc = await openCachedDocument(source.path);
-    return (await readPages(doc, rangeOf(source))).map(linesOfRawPage);
+    return (await readPages(doc, rangeOf(source), opts.language)).map(linesOfRawPage);
   }
-  const raw = opts.inThread || !poolEnabled() ? await pdfjsInThread(source) : await pdfjsInPool(source);
+  const raw = opts.inThread || !poolEnabled() ? await pdfjsInThread(source, opts.language) : await pdfjsInPool(source);
   return raw.map(linesOfRawPage);
 }
 
 function linesOfRawPage(p: RawPage): ExtractedPage {
   const items: Item[] = [];
   for (let i = 0; i < p.strs.length; i++) items.push({ str: p.strs[i], x: p.nums[4 * i], y: p.nums[4 * i + 1], width: p.nums[4 * i + 2], fontSize: p.nums[4 * i + 3] });
-  const out: ExtractedPage = { page: p.page, lines: groupLines(composeAccents(mapTexCodes(items))), width: p.width, height: p.height };
+  // OCR's words are Unicode already: no TeX codes to map, no separate accents to compose.
+  const lines = groupLines(p.ocr ? items : composeAccents(mapTexCodes(items)));
+  const out: ExtractedPage = { page: p.page, lines, width: p.width, height: p.height };
   if (p.error !== undefined) out.error = p.error;
+  if (p.ocr) out.ocr = p.ocr;
+  if (p.noText) out.noText = p.noText;
   return out;
 }
 
@@ -263,36 +294,87 @@ export function preloadPdfjs(): void {
   loadPdfjs().catch(() => undefined);
 }
 
-async function pdfjsInThread(pdf: Uint8Array): Promise<RawPage[]> {
+async function pdfjsInThread(pdf: Uint8Array, language?: string): Promise<RawPage[]> {
   const doc = await openDocument(pdf);
   try {
-    return await readPages(doc);
+    return await readPages(doc, undefined, language);
   } finally {
     await doc.destroy();
   }
 }
 
-async function readPages(doc: PdfjsDocument, range?: PageRange): Promise<RawPage[]> {
+async function readPages(doc: PdfjsDocument, range?: PageRange, language?: string): Promise<RawPage[]> {
   const pages: RawPage[] = [];
   const first = range?.first ?? 1;
   const last = Math.min(doc.numPages, range?.last ?? doc.numPages);
-  for (let n = first; n <= last; n++) {
-    let page: Awaited<ReturnType<typeof doc.getPage>> | undefined;
-    const at = n - first + 1;
-    try {
-      page = await doc.getPage(n);
-      const [x0, y0, x1, y1] = page.view;
-      const content = await page.getTextContent();
-      const items = toItems(content.items);
+  const ocr = language !== undefined && ocrEnabled();
+  const budget = ocrBudget();
+  let ocrUsed = false;
+  const ocrItems = new Map<number, Item[]>();
+  try {
+    for (let n = first; n <= last; n++) {
+      let page: Awaited<ReturnType<typeof doc.getPage>> | undefined;
+      const at = n - first + 1;
+      try {
+        page = await doc.getPage(n);
+        const [x0, y0, x1, y1] = page.view;
+        const content = await page.getTextContent();
+        let items = toItems(content.items);
+        let read: RawPage["ocr"];
+        let why: RawPage["noText"];
+        // A text layer that is a font's private codes, not words: never emitted as text.
+        const unreadable = items.length > 0 && looksUnreadable(items.map((it) => it.str));
+        if (unreadable) {
+          items = [];
+          why = "unreadable";
+        }
+        // No text layer but an image (a scan), or unreadable text (its glyphs may still be
+        // legible): the page is read by OCR, within the chunk's OCR time budget.
+        if (ocr && items.length === 0 && (unreadable || (await drawsImages(page)))) {
+          if (budget.spent() > budget.seconds) {
+            why = "ocr-budget";
+          } else {
+            ocrUsed = true;
+            const seen = await ocrPage(page, (doc as unknown as { canvasFactory: CanvasFactory }).canvasFactory, language);
+            if (seen.confidence >= OCR_MIN_CONFIDENCE && seen.items.length) {
+              items = seen.items;
+              read = { confidence: Math.round(seen.confidence) };
+              why = undefined;
+            } else {
+              // Noise, or a cipher's boxes: Tesseract's guesses are not text.
+              why = unreadable ? "unreadable" : "ocr-nothing";
+            }
+          }
+        }
+        const nums = new Float64Array(4 * items.length);
+        items.forEach((it, i) => nums.set([it.x, it.y, it.width, it.fontSize], 4 * i));
+        const raw: RawPage = { page: at, width: Math.abs(x1 - x0), height: Math.abs(y1 - y0), strs: items.map((it) => it.str), nums };
+        if (read) {
+          raw.ocr = read;
+          ocrItems.set(pages.length, items);
+        }
+        if (why) raw.noText = why;
+        pages.push(raw);
+      } catch (err) {
+        // A damaged page (bad content stream, missing object) does not sink the whole chunk.
+        pages.push({ page: at, width: 0, height: 0, error: (err as Error)?.message ?? String(err), strs: [], nums: new Float64Array(0) });
+      } finally {
+        page?.cleanup();
+      }
+    }
+  } finally {
+    // The OCR engine's memory goes back between chunks.
+    if (ocrUsed) await releaseOcr();
+  }
+  if (ocrItems.size) {
+    const indexes = [...ocrItems.keys()];
+    const even = harmonizeOcrSizes(indexes.map((i) => ocrItems.get(i)!));
+    indexes.forEach((pi, k) => {
+      const items = even[k];
       const nums = new Float64Array(4 * items.length);
       items.forEach((it, i) => nums.set([it.x, it.y, it.width, it.fontSize], 4 * i));
-      pages.push({ page: at, width: Math.abs(x1 - x0), height: Math.abs(y1 - y0), strs: items.map((it) => it.str), nums });
-    } catch (err) {
-      // A damaged page (bad content stream, missing object) does not sink the whole chunk.
-      pages.push({ page: at, width: 0, height: 0, error: (err as Error)?.message ?? String(err), strs: [], nums: new Float64Array(0) });
-    } finally {
-      page?.cleanup();
-    }
+      pages[pi] = { ...pages[pi], strs: items.map((it) => it.str), nums };
+    });
   }
   return pages;
 }

@@ -3,16 +3,19 @@
  * → layout repair → sentence segmentation → word limit. Deterministic, no network.
  *
  * Warnings start with a code: "NO_TEXT_LAYER: page 12 has no text layer" (one per page, or one
- * for the whole chunk when no page has text), "PAGE_UNREADABLE: page 3 could not be read: ...".
+ * for the whole chunk when no page has text), "PAGE_UNREADABLE: page 3 could not be read: ...",
+ * "OCR: pages 3-30 have no text layer and were read by OCR (mean confidence 91%)".
+ * Pages without a text layer that draw an image are read by OCR (lib/pdf/ocr.ts) in the job's language.
  */
 import { extractPages, resolveExtractor, type ExtractorChoice, type PdfSource } from "@/lib/pdf/extract";
 import { pageAt, paragraphStream, repairChunk } from "@/lib/text/repair";
 import { splitSentenceSpans } from "@/lib/text/segment";
 import { countWords, enforceWordLimit } from "@/lib/text/word-limit";
+import { formatPageRanges } from "@/lib/page-ranges";
 import type { ChunkProcessor, ChunkResult, OutputSentence, PageReport, ProcessorOptions } from "./types";
 
 /** Bump when the output for the same input changes (it is part of the result cache key). */
-const VERSION = "1.4.0";
+const VERSION = "1.5.0";
 
 function checkOptions(opts: ProcessorOptions): void {
   if (typeof opts.language !== "string" || !opts.language.trim()) throw new RangeError("language must be a non-empty string");
@@ -49,7 +52,7 @@ async function processChunk(pdf: PdfSource, opts: ProcessorOptions, options: Loc
   checkOptions(opts);
   const language = opts.language.trim();
   const t0 = performance.now();
-  const extracted = await extractPages(pdf, { extractor: options.extractor });
+  const extracted = await extractPages(pdf, { extractor: options.extractor, language });
   const t1 = performance.now();
 
   const { pages, paragraphs } = repairChunk(extracted, { language });
@@ -66,19 +69,37 @@ async function processChunk(pdf: PdfSource, opts: ProcessorOptions, options: Loc
   }
   const t2 = performance.now();
 
-  const reports: PageReport[] = pages.map((p, i) => ({ page: opts.firstPage + i, chars: p.chars, noTextLayer: p.noTextLayer }));
+  const reports: PageReport[] = pages.map((p, i) => {
+    const report: PageReport = { page: opts.firstPage + i, chars: p.chars, noTextLayer: p.noTextLayer };
+    const { ocr, noText } = extracted[i] ?? {};
+    if (ocr) report.ocr = ocr;
+    if (noText) report.noText = noText;
+    return report;
+  });
   const warnings: string[] = [];
-  const unreadable = new Set<number>();
+  const ocred = reports.filter((p) => p.ocr);
+  if (ocred.length) {
+    const mean = Math.round(ocred.reduce((n, p) => n + (p.ocr?.confidence ?? 0), 0) / ocred.length);
+    warnings.push(`OCR: pages ${listText(ocred.map((p) => p.page))} have no text layer and were read by OCR (mean confidence ${mean}%)`);
+  }
+  const damaged = new Set<number>();
   extracted.forEach((p, i) => {
     if (p.error === undefined) return;
-    unreadable.add(opts.firstPage + i);
+    damaged.add(opts.firstPage + i);
     warnings.push(`PAGE_UNREADABLE: page ${opts.firstPage + i} could not be read: ${p.error}`);
   });
-  const blank = reports.filter((p) => p.noTextLayer && !unreadable.has(p.page)).map((p) => p.page);
+  const cipher = reports.filter((p) => p.noText === "unreadable").map((p) => p.page);
+  if (cipher.length) {
+    warnings.push(
+      `UNREADABLE_TEXT: ${cipher.length === reports.length ? "no page of this chunk has readable text" : `page${cipher.length > 1 ? "s" : ""} ${listText(cipher)}`}: the text is a font's private codes, not letters (no usable Unicode map), and OCR could not read it either`,
+    );
+  }
+  const blank = reports.filter((p) => p.noTextLayer && !damaged.has(p.page) && p.noText !== "unreadable");
+  const because = (p: PageReport) => (p.noText === "ocr-nothing" ? " (OCR found no print in its image)" : p.noText === "ocr-budget" ? " (its image was not read: this chunk's OCR time ran out)" : "");
   if (reports.length && blank.length === reports.length) {
-    warnings.push(`NO_TEXT_LAYER: no page of this chunk has a text layer (pages ${rangeText(blank)}); it may be a scanned PDF that needs OCR`);
+    warnings.push(`NO_TEXT_LAYER: no page of this chunk has a text layer (pages ${rangeText(blank.map((p) => p.page))})${because(blank[0])}`);
   } else {
-    for (const page of blank) warnings.push(`NO_TEXT_LAYER: page ${page} has no text layer`);
+    for (const p of blank) warnings.push(`NO_TEXT_LAYER: page ${p.page} has no text layer${because(p)}`);
   }
   if (reports.length === 0) warnings.push("the chunk PDF has no pages");
 
@@ -87,6 +108,10 @@ async function processChunk(pdf: PdfSource, opts: ProcessorOptions, options: Loc
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+function listText(pages: number[]): string {
+  return formatPageRanges(pages) ?? "";
 }
 
 function rangeText(pages: number[]): string {

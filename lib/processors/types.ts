@@ -28,7 +28,12 @@ export type PageReport = {
   page: number;
   /** Characters of body text kept on the page (after removing headers, footers, page numbers). */
   chars: number;
+  /** No text on the page (no text layer, and OCR read nothing or did not run). */
   noTextLayer: boolean;
+  /** The page had no text layer and was read by OCR (Tesseract's mean word confidence, 0-100). */
+  ocr?: { confidence: number };
+  /** Why the page gave no text although it might hold some (see ExtractedPage.noText). */
+  noText?: "unreadable" | "ocr-nothing" | "ocr-budget";
 };
 
 export type ChunkResult = {

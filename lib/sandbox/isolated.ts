@@ -1,16 +1,20 @@
 /**
  * Runs a parsing task on untrusted bytes in a child process with hard limits, so a hostile
- * file can exhaust only that child: an address-space cap (`prlimit --as`, which covers native
- * and ArrayBuffer memory, not only V8's heap), a CPU-time cap (`prlimit --cpu`), a V8 heap cap
- * and a wall-clock timeout. The child gets one JSON request on stdin and prints one JSON answer
+ * file can exhaust only that child: a data-memory cap (`prlimit --data`, RLIMIT_DATA: every
+ * private writable mapping, so native and ArrayBuffer memory as well as V8's heap), a CPU-time
+ * cap (`prlimit --cpu`), a V8 heap cap and a wall-clock timeout. The child gets one JSON request on stdin and prints one JSON answer
  * on stdout. A child that dies, is killed or times out rejects with IsolatedTaskError saying why;
  * the caller's process is never at risk.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 
-/** Virtual memory a bare Node process reserves before it does anything (measured: ~1 GiB on x64). */
-const NODE_BASE_AS_MB = 1280;
+/**
+ * Data memory a Node process has mapped besides the task's own (thread stacks, malloc arenas,
+ * code): on top of the budget. Measured: OCR of a 6-million-pixel page (a second V8 isolate for
+ * Tesseract's thread, its WebAssembly memory) ran within 768 MiB with a 384 MiB heap.
+ */
+const NODE_BASE_DATA_MB = 384;
 
 export type IsolatedLimits = {
   /** Memory the task may use on top of Node's own reservation (MiB). */
@@ -62,8 +66,8 @@ function findPrlimit(): string | null {
 }
 
 /**
- * The command that starts `node [nodeArgs]` under the caps: prlimit's address-space cap (native
- * and ArrayBuffer memory included), prlimit's CPU cap (`cpuSeconds`, for the process's whole
+ * The command that starts `node [nodeArgs]` under the caps: prlimit's data cap (native and
+ * ArrayBuffer memory included), prlimit's CPU cap (`cpuSeconds`, for the process's whole
  * life) and V8's heap cap. Without prlimit (not Linux) only the heap cap holds.
  */
 export function isolatedCommand(nodeArgs: string[], limits: IsolatedLimits, cpuSeconds = limits.cpuSeconds): string[] {
@@ -72,17 +76,20 @@ export function isolatedCommand(nodeArgs: string[], limits: IsolatedLimits, cpuS
   // `memoryMb` resident. With the heap at the full budget, bench:hostile saw children at 554-562 MB
   // for a 512 MB budget (990,000 objects; a 120 MB text stream).
   const heapMb = Math.max(64, Math.floor(limits.memoryMb * 0.75));
-  // Without the WASM trap handler a WebAssembly memory does not reserve 10 GB of guard pages (tsx loads WASM).
-  const nodeCmd = [process.execPath, "--disable-wasm-trap-handler", `--max-old-space-size=${heapMb}`, ...nodeArgs];
+  const nodeCmd = [process.execPath, `--max-old-space-size=${heapMb}`, ...nodeArgs];
   const prlimit = findPrlimit();
-  const asBytes = (NODE_BASE_AS_MB + heapMb * 2) * 1024 * 1024;
-  return prlimit ? [prlimit, `--as=${asBytes}`, `--cpu=${Math.ceil(cpuSeconds)}`, ...nodeCmd] : nodeCmd;
+  // RLIMIT_DATA, not RLIMIT_AS: an address-space cap counted V8's reservations (a worker
+  // thread's isolate, WebAssembly guard regions: 9.5 GB of address space for 300 MB resident
+  // during OCR), so it either broke OCR or capped nothing. Reserved, inaccessible pages are not
+  // data; every page a task can write is.
+  const dataBytes = (NODE_BASE_DATA_MB + limits.memoryMb) * 1024 * 1024;
+  return prlimit ? [prlimit, `--data=${dataBytes}`, `--cpu=${Math.ceil(cpuSeconds)}`, ...nodeCmd] : nodeCmd;
 }
 
 /**
  * The environment of a capped child: no inherited NODE_OPTIONS, and at most two malloc arenas
- * (glibc reserves 64-128 MB of address space per arena, one per thread that allocates: under an
- * address-space cap, V8's parallel GC threads would exhaust it with a heap of 15 MB).
+ * (glibc makes one per thread that allocates, each holding memory of its own: fewer arenas, less
+ * resident memory for the same work).
  */
 export function isolatedEnv(): NodeJS.ProcessEnv {
   return { ...process.env, NODE_OPTIONS: "", MALLOC_ARENA_MAX: "2" };
@@ -91,7 +98,7 @@ export function isolatedEnv(): NodeJS.ProcessEnv {
 /** Why a capped child ended, from its exit code, signal and the end of its stderr. */
 export function classifyExit(code: number | null, signal: NodeJS.Signals | null, stderr: string, limits: IsolatedLimits): IsolatedTaskError {
   // The kernel sends SIGXCPU at the CPU limit, then SIGKILL (soft and hard limits are equal);
-  // with the address space capped, no other SIGKILL comes from the kernel.
+  // with the data memory capped, allocations fail (ENOMEM) before the OOM killer would act.
   if (signal === "SIGXCPU" || signal === "SIGKILL") {
     return new IsolatedTaskError("cpu", `the parsing process used more than ${limits.cpuSeconds} s of CPU`);
   }

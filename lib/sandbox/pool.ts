@@ -2,7 +2,7 @@
  * A pool of long-lived capped child processes for parsing untrusted PDFs (see isolated.ts for
  * the caps). Starting Node with tsx costs ~0.5 s, more than extracting a 15-page chunk, so the
  * children stay up and take one task after another:
- *  - each child runs `node [nodeArgs]` under prlimit's address-space cap; the parent enforces a
+ *  - each child runs `node [nodeArgs]` under prlimit's data-memory cap; the parent enforces a
  *    CPU budget per task (from /proc/<pid>/stat) and a wall-clock timeout, killing the child
  *    that overruns;
  *  - a child that dies (cap hit, crash, killed) fails only the task it was running, with an

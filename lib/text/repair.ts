@@ -312,6 +312,9 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
 
   // --- Running headers / footers and page numbers.
   const zoneKey = (l: Line) => `${runningKey(l.text)}|${Math.round(l.fontSize)}`;
+  // The same line letter for letter, digits included (a block of running-title lines repeats so).
+  // (Accents and punctuation aside: OCR reads "MAÎTRE," on one page, "MAITRE," on the next.)
+  const exactKey = (l: Line) => `=${l.text.normalize("NFD").replace(/[^\p{L}\p{N}]+/gu, "").toLowerCase()}|${Math.round(l.fontSize)}`;
   const topSeen = new Map<string, Set<number>>();
   const bottomSeen = new Map<string, Set<number>>();
   const offsets = new Map<number, number>(); // page number value - page index → count
@@ -319,9 +322,10 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
     const zone = (cands: Line[], seen: Map<string, Set<number>>) => {
       for (const l of cands) {
         if (runningKey(l.text).length >= 3) {
-          const k = zoneKey(l);
-          if (!seen.has(k)) seen.set(k, new Set());
-          seen.get(k)!.add(pi);
+          for (const k of [zoneKey(l), exactKey(l)]) {
+            if (!seen.has(k)) seen.set(k, new Set());
+            seen.get(k)!.add(pi);
+          }
         }
         const v = pageNumberValue(l.text);
         if (v !== null) offsets.set(v - pi, (offsets.get(v - pi) ?? 0) + 1);
@@ -347,18 +351,27 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
     if (consistentOffsets && zone === "top") return false; // a chapter number, not in the page sequence
     return l.fontSize <= 1.1 * bodySize;
   };
-  const isRunning = (ls: Line[], i: number, zone: "top" | "bottom"): boolean => {
+  /** `afterRunning`: the line just removed next to this one (nearer the page's edge) was a repeated running title. */
+  const isRunning = (ls: Line[], i: number, zone: "top" | "bottom", afterRunning = false): boolean => {
     const l = ls[i];
     if (runningKey(l.text).length < 3) return false;
     // A sentence (several words ending with sentence punctuation) is text, not a running title:
     // e.g. the same footnote on two pages.
     if (TERMINAL_END.test(l.text) && l.text.split(/\s+/).length >= 6) return false;
-    const count = (zone === "top" ? topSeen : bottomSeen).get(zoneKey(l))?.size ?? 0;
-    const neighbour = zone === "top" ? ls[i + 1] : ls[i - 1];
-    const isolated = !neighbour || Math.abs(l.y - neighbour.y) > 1.5 * leading;
+    const seen = zone === "top" ? topSeen : bottomSeen;
+    const repeated = (x: Line) => runningKey(x.text).length >= 3 && !TERMINAL_END.test(x.text) && (seen.get(exactKey(x))?.size ?? 0) >= 2;
+    const count = seen.get(zoneKey(l))?.size ?? 0;
+    // A running title of two or three lines (a long chapter title): every line of it repeats, and
+    // the block as a whole is set apart from the body. (A scan's OCR gives all of them the body's size.)
+    const step = zone === "top" ? 1 : -1;
+    let last = i;
+    while (count >= 2 && Math.abs(last - i) < 2 && ls[last + step] && repeated(ls[last + step])) last += step;
+    const neighbour = ls[last + step];
+    const isolated = !neighbour || Math.abs(ls[last].y - neighbour.y) > 1.5 * leading;
     const fontDiff = Math.abs(l.fontSize - bodySize) > 0.08 * bodySize;
-    // Repeated on several pages and set apart from the body (by space or by size).
-    if (count >= 2) return isolated || fontDiff;
+    // Repeated on several pages and set apart from the body (by space or by size); or a block of
+    // two or three lines that all repeat (a body line seldom does, its neighbours never).
+    if (count >= 2) return isolated || fontDiff || ((last !== i || afterRunning) && repeated(l));
     // Not repeated in this chunk (a short chunk, alternating headers): an isolated, smaller, short
     // line at the very top without sentence punctuation is still a running header.
     return (
@@ -377,14 +390,20 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
       removed[pi].push(l.text);
       return false;
     });
+    let afterRunning = false;
     for (let k = 0; k < 3 && kept.length; k++) {
-      if (isPageNumber(kept[0], "top") || isRunning(kept, 0, "top")) removed[pi].push(kept.shift()!.text);
-      else break;
+      const running: boolean = !isPageNumber(kept[0], "top") && isRunning(kept, 0, "top", afterRunning);
+      if (!running && !isPageNumber(kept[0], "top")) break;
+      afterRunning = running;
+      removed[pi].push(kept.shift()!.text);
     }
+    afterRunning = false;
     for (let k = 0; k < 3 && kept.length; k++) {
       const i = kept.length - 1;
-      if (isPageNumber(kept[i], "bottom") || isRunning(kept, i, "bottom")) removed[pi].push(kept.pop()!.text);
-      else break;
+      const running: boolean = !isPageNumber(kept[i], "bottom") && isRunning(kept, i, "bottom", afterRunning);
+      if (!running && !isPageNumber(kept[i], "bottom")) break;
+      afterRunning = running;
+      removed[pi].push(kept.pop()!.text);
     }
     return kept;
   });

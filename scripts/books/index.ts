@@ -27,6 +27,8 @@ export type BookRecipe = {
   args?: string[];
   /** Other files the script uses (in scripts/books/), part of the cache key. */
   helpers?: string[];
+  /** An image-only scan (read by OCR): bench:books holds it to the scan's targets. */
+  scan?: boolean;
 };
 
 export const BOOKS = {
@@ -74,6 +76,17 @@ export const QUALITY_BOOKS: BookRecipe[] = [
   chromium("verne-chromium-header", "verne-le-tour-du-monde-en-80-jours", "header"),
   { name: "flaubert-libreoffice", source: "structure/flaubert-madame-bovary.json", script: "libreoffice.sh", expectedPages: 0, needs: ["soffice"], helpers: ["to-fodt.ts"] },
   chromium("austen-chromium-plain", "austen-pride-and-prejudice", "plain"),
+  // The first 240 paragraphs (34 pages) of the Verne, printed to 200 dpi grey images, turned and speckled: a scan.
+  {
+    name: "verne-scan",
+    source: "structure/verne-le-tour-du-monde-en-80-jours.json",
+    script: "scan.sh",
+    expectedPages: 34,
+    needs: ["pdflatex", "pdftoppm"],
+    args: ["200", "--paragraphs=240"],
+    helpers: ["to-latex.ts", "to-scan.ts"],
+    scan: true,
+  },
   BOOKS.dumas,
 ];
 

@@ -18,6 +18,7 @@
  *   --twocolumn                 two columns per page
  *   --footnotes                 the structure file's editorial footnotes, as footnotes
  *   --paper=WxH                 page size in inches (5.5x8.5)
+ *   --paragraphs=N              only the first N paragraphs of the book
  *   --bitmap                    pdfLaTeX: no font map, so every font is a bitmap Type 3 font made
  *                               by METAFONT (as a TeX without cm-super's Type 1 fonts gives)
  */
@@ -33,6 +34,9 @@ const flag = (name: string) => args.includes(`--${name}`);
 if (!structurePath || !outPath) throw new Error("usage: to-latex.ts <structure.json> <out.tex> [--engine=..] [--encoding=..] [--toc] [--heads] [--twocolumn] [--footnotes]");
 
 const book = JSON.parse(fs.readFileSync(structurePath, "utf8")) as Structure;
+// --paragraphs=N: only the book's first N paragraphs (a scan's excerpt; bench:books scores the same ones).
+const firstN = Number(opt("paragraphs", "0"));
+if (firstN > 0) book.paragraphs = book.paragraphs.slice(0, firstN);
 const engine = opt("engine", "pdflatex");
 const encoding = opt("encoding", "OT1");
 const [pw, ph] = opt("paper", "5.5x8.5").split("x").map(Number);

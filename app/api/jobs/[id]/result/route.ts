@@ -11,7 +11,7 @@ export const GET = jobRoute(async (req, job) => {
   if (job.status !== "COMPLETED" && job.status !== "PARTIAL_SUCCESS") {
     throw new ApiError(409, "RESULT_NOT_READY", `The job is ${job.status.toLowerCase().replace("_", " ")}; results are ready once it completes.`);
   }
-  const { body, contentType } = renderResult(await loadSentences(job.id), format, { status: job.status, partial: job.status === "PARTIAL_SUCCESS" });
+  const { body, contentType } = renderResult(await loadSentences(job.id), format, { status: job.status, partial: job.status === "PARTIAL_SUCCESS", ocrPages: job.ocrPages, pagesWithoutText: job.pagesWithoutText });
   const base = job.fileName.replace(/\.pdf$/i, "").replace(/[^\w.-]+/g, "_") || "sentences";
   return new Response(body, {
     headers: {
