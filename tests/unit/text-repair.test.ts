@@ -317,6 +317,39 @@ describe("repairPages", () => {
     }
   });
 
+  it("drops a running title of three lines repeated on every page, read by OCR at the body's size and spacing (scan of the pdfLaTeX Verne)", () => {
+    // Tesseract's lines at the top of the scan's pages: same size and leading as the body, the
+    // apostrophe and accent read differently from one page to the next.
+    const heads = [
+      ["DANS LEQUEL PHILEAS FOGG ET PASSEPARTOUT", "S'ACCEPTENT RÉCIPROQUEMENT L'UN COMME MAITRE,", "L’AUTRE COMME DOMESTIQUE"],
+      ["DANS LEQUEL PHILEAS FOGG ET PASSEPARTOUT", "S’ACCEPTENT RÉCIPROQUEMENT L'UN COMME MAÎTRE,", "L'AUTRE COMME DOMESTIQUE"],
+      ["DANS LEQUEL PHILEAS FOGG ET PASSEPARTOUT", "S'ACCEPTENT RÉCIPROQUEMENT L’UN COMME MAÎTRE,", "L’AUTRE COMME DOMESTIQUE"],
+    ];
+    const bodies = [
+      ["on ne savait rien, sinon que c’était un fort galant homme et", "l’un des plus beaux gentlemen de la haute société anglaise.", "Il parlait peu, et semblait d’autant plus mystérieux qu’il était", "silencieux, mais sa vie était à jour et ce qu’il faisait toujours", "la même chose, que l’imagination, mécontente, cherchait au-"],
+      ["delà. Avait-il voyagé ? C’était probable, car personne ne pos-", "sédait mieux que lui la carte du monde. Il n’était endroit si", "reculé dont il ne parût avoir une connaissance spéciale. Quel-", "quefois, mais en peu de mots, brefs et clairs, il redressait les", "mille propos qui circulaient dans le club au sujet des voyageurs."],
+      ["Ce qui était certain toutefois, c’est que, depuis de longues", "années, Phileas Fogg n’avait pas quitté Londres. Ceux qui", "avaient l’honneur de le connaître un peu plus que les autres", "attestaient que personne ne pouvait prétendre l’avoir jamais", "vu ailleurs que sur ce chemin direct qu’il parcourait chaque jour."],
+    ];
+    const pages: PageInput[] = heads.map((head, i) => ({
+      page: i + 1,
+      width: 396,
+      height: 612,
+      lines: [...head, ...bodies[i]].map((text, k) => ({ text, x: 50, y: 586 - 13.5 * k, fontSize: 11.5, width: k === 2 ? 160 : 294 })),
+    }));
+    const out = repairPages(pages, { language: "fr" });
+    for (const [i, p] of out.entries()) {
+      expect(p.removed.map((t) => t.replace(/[’]/g, "'").replace("MAITRE", "MAÎTRE"))).toEqual(heads[i].map((t) => t.replace(/[’]/g, "'").replace("MAITRE", "MAÎTRE")));
+      expect(p.paragraphs.join(" ")).not.toMatch(/DOMESTIQUE|PASSEPARTOUT/);
+    }
+  });
+
+  it("keeps the first lines of pages that merely look alike (same words, other numbers)", () => {
+    // Three pages whose first lines differ only by a number are not a running title.
+    const pages = [1, 2, 3].map((n) => mkPage(n, [`Le ${n}e jour du voyage commença à l’aube comme les`, `autres, et le ${n}e soir la pluie tomba sur le pont du`, ...filler(8, `p${n}`)]));
+    const out = repairPages(pages, { language: "fr" });
+    for (const p of out) expect(p.removed).toEqual([]);
+  });
+
   it("does not drop a footnote that repeats on two pages as a running footer", () => {
     const note = "1. Voir la lettre du 3 mars, p. 212 de l’édition originale.";
     const pages = [1, 2, 3].map((n) => {
