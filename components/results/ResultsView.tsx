@@ -241,7 +241,21 @@ function SentenceList({ sentences, query }: { sentences: ResultSentence[]; query
             <span className="sr-only">Sentence </span>
             {formatNumber(s.index + 1)}
           </span>
-          <p className="font-serif text-[0.95rem] leading-6 text-zinc-900 [overflow-wrap:anywhere] dark:text-zinc-100">
+          <p
+            className={
+              s.kind === "note"
+                ? "font-serif text-sm leading-6 text-zinc-700 [overflow-wrap:anywhere] dark:text-zinc-300"
+                : "font-serif text-[0.95rem] leading-6 text-zinc-900 [overflow-wrap:anywhere] dark:text-zinc-100"
+            }
+          >
+            {s.kind === "note" ? (
+              <span
+                className="mr-2 inline-flex items-center rounded-full border border-amber-300 bg-amber-50 px-1.5 align-[0.1em] font-sans text-[0.7rem] leading-4 font-medium text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+                title="A footnote of the book, kept apart from the body text"
+              >
+                note<span className="sr-only">: a footnote</span>
+              </span>
+            ) : null}
             <Highlighted text={s.text} query={query} />
             {s.fromSplit ? (
               <span

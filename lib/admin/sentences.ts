@@ -13,7 +13,7 @@ export const sentencesQuerySchema = z
   .strict();
 export type SentencesQuery = z.output<typeof sentencesQuerySchema>;
 
-type Row = { text: string; page: number; chunkIndex: number; fromSplit: boolean };
+type Row = { text: string; page: number; chunkIndex: number; fromSplit: boolean; kind: string };
 type Indexed = { rows: Row[]; normalized: string[] };
 
 /** A few recently searched books stay in memory (keyed by job id + last update), so paging through matches is cheap. */
@@ -30,7 +30,7 @@ async function loadIndexed(jobId: string, version: string): Promise<Indexed> {
   const rows = await db.sentence.findMany({
     where: { jobId, dropped: false },
     orderBy: [{ chunkIndex: "asc" }, { chunkOrder: "asc" }],
-    select: { text: true, page: true, chunkIndex: true, fromSplit: true },
+    select: { text: true, page: true, chunkIndex: true, fromSplit: true, kind: true },
   });
   const data = { rows, normalized: rows.map((r) => searchNormalize(r.text)) };
   cache.set(jobId, { version, data });
@@ -54,7 +54,7 @@ export async function pageOfSentences(jobId: string, version: string, query: Sen
       db.sentence.findMany({
         where,
         orderBy: [{ chunkIndex: "asc" }, { chunkOrder: "asc" }],
-        select: { text: true, page: true, chunkIndex: true, fromSplit: true },
+        select: { text: true, page: true, chunkIndex: true, fromSplit: true, kind: true },
         skip: offset,
         take: limit,
       }),

@@ -258,7 +258,7 @@ export async function rewriteChunk(chunkId: string, base: ComputeOutcome, stepAt
     const pieces = new Map(answer.rewrites.map((r) => [r.id, r.pieces]));
     sentences = result.sentences.flatMap((s, i) => {
       const p = pieces.get(i);
-      return p ? p.map((text) => ({ text, page: s.page, fromSplit: true })) : [s];
+      return p ? p.map((text) => ({ text, page: s.page, fromSplit: true, ...(s.kind ? { kind: s.kind } : {}) })) : [s];
     });
   }
   await writeCachedResult(key, `llm:${provider.id}:${provider.model}`, { ...result, sentences });
@@ -279,13 +279,13 @@ const SENTENCE_BATCH = 500;
 async function insertSentences(
   tx: Prisma.TransactionClient,
   chunk: { jobId: string; chunkId: string; chunkIndex: number },
-  sentences: { text: string; page: number; fromSplit: boolean }[],
+  sentences: { text: string; page: number; fromSplit: boolean; kind?: "note" }[],
 ): Promise<void> {
   for (let start = 0; start < sentences.length; start += SENTENCE_BATCH) {
     const rows = sentences
       .slice(start, start + SENTENCE_BATCH)
-      .map((s, i) => Prisma.sql`(${crypto.randomUUID()}, ${chunk.jobId}, ${chunk.chunkId}, ${chunk.chunkIndex}, ${start + i}, ${false}, ${s.text}, ${s.page}, ${s.fromSplit})`);
-    await tx.$executeRaw`INSERT INTO "Sentence" ("id", "jobId", "chunkId", "chunkIndex", "chunkOrder", "dropped", "text", "page", "fromSplit") VALUES ${Prisma.join(rows)}`;
+      .map((s, i) => Prisma.sql`(${crypto.randomUUID()}, ${chunk.jobId}, ${chunk.chunkId}, ${chunk.chunkIndex}, ${start + i}, ${false}, ${s.text}, ${s.page}, ${s.fromSplit}, ${s.kind ?? "body"})`);
+    await tx.$executeRaw`INSERT INTO "Sentence" ("id", "jobId", "chunkId", "chunkIndex", "chunkOrder", "dropped", "text", "page", "fromSplit", "kind") VALUES ${Prisma.join(rows)}`;
   }
 }
 

@@ -8,7 +8,7 @@
  * Pages without a text layer that draw an image are read by OCR (lib/pdf/ocr.ts) in the job's language.
  */
 import { extractPages, resolveExtractor, type ExtractorChoice, type PdfSource } from "@/lib/pdf/extract";
-import { pageAt, paragraphStream, repairChunk } from "@/lib/text/repair";
+import { kindAt, pageAt, paragraphStream, repairChunk } from "@/lib/text/repair";
 import { splitSentenceSpans } from "@/lib/text/segment";
 import { countWords, enforceWordLimit } from "@/lib/text/word-limit";
 import { formatPageRanges } from "@/lib/page-ranges";
@@ -62,8 +62,11 @@ async function processChunk(pdf: PdfSource, opts: ProcessorOptions, options: Loc
   let words = 0;
   for (const span of spans) {
     const page = opts.firstPage + pageAt(stream, span.start);
+    const note = kindAt(stream, span.start) === "note";
     for (const piece of enforceWordLimit(span.text, opts.sentenceWordLimit, language)) {
-      sentences.push({ text: piece.text, page, fromSplit: piece.fromSplit });
+      const sentence: OutputSentence = { text: piece.text, page, fromSplit: piece.fromSplit };
+      if (note) sentence.kind = "note";
+      sentences.push(sentence);
       words += countWords(piece.text);
     }
   }

@@ -21,6 +21,8 @@ export type OutputSentence = {
   page: number;
   /** True for the pieces of a sentence that was longer than the word limit. */
   fromSplit: boolean;
+  /** Set for a footnote's sentences (their marker removed); body text has no kind. */
+  kind?: "note";
 };
 
 export type PageReport = {

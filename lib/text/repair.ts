@@ -581,23 +581,43 @@ export type TextStream = {
   text: string;
   /** Runs of text from one page, sorted by offset; `pageIndex` is 0-based in the input. */
   runs: Array<{ start: number; pageIndex: number }>;
+  /** Where each paragraph starts, and its kind (a footnote is "note"). */
+  paragraphs: Array<{ start: number; kind: Paragraph["kind"] }>;
 };
 
 /** The paragraphs as one text (one paragraph a line) with the page of every character. */
 export function paragraphStream(paragraphs: Paragraph[]): TextStream {
   let text = "";
   const runs: TextStream["runs"] = [];
+  const starts: TextStream["paragraphs"] = [];
   for (const para of paragraphs) {
     const parts = para.parts.filter((p) => p.text);
     if (!parts.length) continue;
     if (text) text += "\n";
+    starts.push({ start: text.length, kind: para.kind });
     parts.forEach((part, k) => {
       if (k > 0) text += part.sep || " ";
       if (!runs.length || runs[runs.length - 1].pageIndex !== part.pageIndex) runs.push({ start: text.length, pageIndex: part.pageIndex });
       text += part.text;
     });
   }
-  return { text, runs };
+  return { text, runs, paragraphs: starts };
+}
+
+/** The kind of the paragraph holding the character at `offset` of a paragraph stream. */
+export function kindAt(stream: TextStream, offset: number): Paragraph["kind"] {
+  const paras = stream.paragraphs;
+  let lo = 0;
+  let hi = paras.length - 1;
+  let found: Paragraph["kind"] = paras.length ? paras[0].kind : "body";
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (paras[mid].start <= offset) {
+      found = paras[mid].kind;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 /** The page index (0-based, in the input) of the character at `offset` of a paragraph stream. */

@@ -34,7 +34,7 @@ describe("csvCell (CSV injection)", () => {
   });
 
   it("neutralises through renderResult", () => {
-    const { body } = renderResult([{ index: 0, page: 1, chunkIndex: 0, fromSplit: false, text: "=2+2" }], "csv", { status: "COMPLETED", partial: false });
-    expect(body).toBe("\uFEFFindex,page,chunk,from_split,text\r\n0,1,0,false,\"'=2+2\"\r\n");
+    const { body } = renderResult([{ index: 0, page: 1, chunkIndex: 0, fromSplit: false, kind: "body", text: "=2+2" }], "csv", { status: "COMPLETED", partial: false });
+    expect(body).toBe("\uFEFFindex,page,chunk,from_split,kind,text\r\n0,1,0,false,body,\"'=2+2\"\r\n");
   });
 });

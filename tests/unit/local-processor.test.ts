@@ -1,4 +1,4 @@
-import { PDFDocument, PageSizes, StandardFonts, type PDFFont } from "pdf-lib";
+import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { findPdftotext } from "@/lib/pdf/extract";
 import { createLocalProcessor, localProcessor } from "@/lib/processors/local";
@@ -7,6 +7,7 @@ import { countWords, wordsOf } from "@/lib/text/word-limit";
 import { makeNovel, type NovelSentence } from "@/tests/fixtures/pdfs";
 import { LAYOUT_NAMES, makeLayout } from "@/tests/fixtures/layouts";
 import { scoreSentences } from "@/scripts/lib/quality/score";
+import { FR_PAGES, handSetPdf, type PageSpec } from "@/tests/fixtures/hand-set";
 
 const NB = "\u00a0";
 const opts = (o: Partial<ProcessorOptions> = {}): ProcessorOptions => ({ language: "fr", sentenceWordLimit: null, firstPage: 1, overlapPages: 0, ...o });
@@ -33,94 +34,6 @@ function align(known: NovelSentence[], got: OutputSentence[], firstPage = 1) {
   return { matched, wrongPage, missing, rate: matched / known.length };
 }
 
-// ---------------------------------------------------------------------------------------------
-// A hand-set PDF: explicit lines, so hyphenation, headers, footnotes and dialogue are exactly known.
-
-type Line = { t: string; indent?: boolean; gap?: number; size?: number; center?: boolean; note?: boolean; call?: { after: string; mark: string } };
-type PageSpec = { header?: string; footer?: string; topNumber?: string; lines: Line[] } | "blank";
-
-async function handSetPdf(pages: PageSpec[], size: "A5" | "Letter" = "A5"): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.TimesRoman);
-  const italic = await doc.embedFont(StandardFonts.TimesRomanItalic);
-  const [W, H] = size === "A5" ? PageSizes.A5 : PageSizes.Letter;
-  const margin = size === "A5" ? 48 : 72;
-  const center = (f: PDFFont, s: string, sz: number) => (W - f.widthOfTextAtSize(s, sz)) / 2;
-  for (const spec of pages) {
-    const page = doc.addPage([W, H]);
-    if (spec === "blank") continue;
-    if (spec.header) page.drawText(spec.header, { x: center(italic, spec.header, 8.5), y: H - margin, size: 8.5, font: italic });
-    if (spec.topNumber) page.drawText(spec.topNumber, { x: W - margin - font.widthOfTextAtSize(spec.topNumber, 9), y: H - margin, size: 9, font });
-    if (spec.footer) page.drawText(spec.footer, { x: center(font, spec.footer, 9), y: margin - 14, size: 9, font });
-    let y = H - margin - 30;
-    for (const l of spec.lines) {
-      const sz = l.size ?? (l.note ? 8 : 10.5);
-      y -= l.gap ?? 0;
-      const x = l.center ? center(font, l.t, sz) : margin + (l.indent ? 14 : 0);
-      if (l.call) {
-        // Text, a small raised footnote call, then the rest of the line.
-        const at = l.t.indexOf(l.call.after) + l.call.after.length;
-        const head = l.t.slice(0, at);
-        const tail = l.t.slice(at);
-        page.drawText(head, { x, y, size: sz, font });
-        const cx = x + font.widthOfTextAtSize(head, sz);
-        page.drawText(l.call.mark, { x: cx, y: y + 4, size: 6, font });
-        page.drawText(tail, { x: cx + font.widthOfTextAtSize(l.call.mark, 6), y, size: sz, font });
-      } else {
-        page.drawText(l.t, { x, y, size: sz, font });
-      }
-      y -= l.note ? 11 : 14;
-    }
-  }
-  return doc.save();
-}
-
-const FR_PAGES: PageSpec[] = [
-  {
-    header: "Paul Vérac",
-    footer: "— 121 —",
-    lines: [
-      { t: "Le lendemain, M. Delorme traversa la place du village et", indent: true },
-      { t: "s’arrêta devant la boutique du vieux Vautrin, une maison extra-" },
-      { t: "ordinaire aux volets verts, que tout le monde connaissait depuis" },
-      { t: "l’hiver de 1893. Il poussa la porte." },
-      { t: `— Vous êtes là${NB}? demanda-t-il.`, indent: true },
-      { t: "— Entrez donc, répondit une voix. C’est-à-dire, si vous", indent: true },
-      { t: "avez le temps." },
-      { t: `Il entra. La boutique sentait la cire et le papier${NB}; sur le`, indent: true },
-      { t: "comptoir, un chat dormait — du moins il en avait l’air —" },
-      { t: `entre deux piles de journaux. «${NB}Je reviendrai demain${NB}», pensa` },
-      { t: "M. Delorme en regardant l’horloge, qui marquait midi et de-" },
-    ],
-  },
-  {
-    header: "LE SILENCE DES ÉCLUSES",
-    footer: "— 122 —",
-    lines: [
-      { t: "mie. Le vieux Vautrin sortit enfin de l’arrière-boutique. Il portait", call: { after: "arrière-boutique", mark: "1" } },
-      { t: "un tablier gris et des lunettes rondes." },
-      { t: "II", center: true, size: 15, gap: 20 },
-      { t: "Ce soir-là, tandis que la rivière montait encore, Jeanne", indent: true, gap: 20 },
-      { t: "regarda la lettre près de la fenêtre. Elle hésita… puis la" },
-      { t: "rangea dans le tiroir. Elle hésita… Personne ne vint." },
-      { t: `«${NB}Qui t’a donné cette lettre${NB}?${NB}» demanda Lucien. Elle ne`, indent: true },
-      { t: `répondit pas${NB}; elle pensait à M. Vautrin, à Mme Bérard, au peu-` },
-      { t: "1. L’arrière-boutique existe encore aujourd’hui.", note: true, gap: 30 },
-    ],
-  },
-  {
-    header: "Paul Vérac",
-    footer: "— 123 —",
-    lines: [
-      { t: "ple du village, et à la vieille route qui mène à Saint-" },
-      { t: "Germain. Le lendemain, J. R. R. Tolkien n’était pas encore né." },
-      { t: "Elle rit.", indent: true },
-      { t: "Il était une fois un village au bord de l’eau.", indent: true },
-    ],
-  },
-  { header: "LE SILENCE DES ÉCLUSES", footer: "— 124 —", lines: [{ t: "La nuit tomba sur Vernières.", indent: true }] },
-  "blank",
-];
 
 const FR_EXPECTED: Array<[number, string]> = [
   [121, "Le lendemain, M. Delorme traversa la place du village et s’arrêta devant la boutique du vieux Vautrin, une maison extraordinaire aux volets verts, que tout le monde connaissait depuis l’hiver de 1893."],
@@ -249,6 +162,8 @@ describe("localProcessor", () => {
     const result = await localProcessor.process(pdf, opts({ firstPage: 121, overlapPages: 1 }));
     expect(result.sentences.map((s) => [s.page, s.text])).toEqual(FR_EXPECTED);
     expect(result.sentences.every((s) => !s.fromSplit)).toBe(true);
+    // The footnote is a note, the body is not.
+    expect(result.sentences.filter((s) => s.kind === "note").map((s) => s.text)).toEqual(["L’arrière-boutique existe encore aujourd’hui."]);
     expect(result.pages.map((p) => [p.page, p.noTextLayer])).toEqual([
       [121, false],
       [122, false],

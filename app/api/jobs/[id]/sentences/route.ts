@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 /**
  * GET /api/jobs/:id/sentences?q=&offset=&limit= → { status, partial, total, matched, offset, limit,
- * sentences: [{ index, text, page, chunkIndex, fromSplit }] }: a page of the result in book order,
+ * sentences: [{ index, text, page, chunkIndex, fromSplit, kind }] }: a page of the result in book order,
  * optionally filtered by a search (case- and accent-insensitive). 409 until the job has a result.
  */
 export const GET = jobRoute(async (req, job) => {

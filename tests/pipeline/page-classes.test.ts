@@ -1,12 +1,14 @@
 /**
- * Pages without usable text, through the whole stack (upload → split → parsing child → finalize):
+ * Classes of pages through the whole stack (upload → split → parsing child → finalize):
  *  - a real scan (three pages of the Verne typeset by pdfLaTeX, printed to 200 dpi grey images,
  *    turned and speckled: scripts/books/scan.sh; committed as tests/fixtures/scan-verne-3p.pdf)
  *    is read by OCR: COMPLETED, its sentences, the pages marked as OCRed, charged;
  *  - a book whose last page is an image of noise: that page is reported as having no text and
  *    is not charged, the others are;
  *  - a Type 3 font whose codes are a private cipher: FAILED UNREADABLE_TEXT, nothing charged,
- *    no gibberish emitted.
+ *    no gibberish emitted;
+ *  - a footnote (hand-set page: a raised call in the text, the note at the foot): its sentence
+ *    comes out as kind "note", its marker removed, after the paragraph it interrupts.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -15,10 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Stack } from "../helpers/stack";
 import { bearer, baseUrl, newUser, upload, useBaseUrl, waitForJob, type TestUser } from "../helpers/client";
 import { makeNovelPdf } from "../fixtures/pdfs";
+import { FR_PAGES, handSetPdf } from "../fixtures/hand-set";
 import { imageOnlyPdf, type3NoUnicodePdf } from "../../scripts/lib/hostile-extra";
 import { expectLedgerInvariant, setBalance } from "../helpers/ledger";
 
-type ResultJson = { status: string; ocrPages: number[]; pagesWithoutText: number[]; sentences: { text: string; page: number }[] };
+type ResultJson = { status: string; ocrPages: number[]; pagesWithoutText: number[]; sentences: { text: string; page: number; kind: string }[] };
 
 let stack: Stack;
 const users: TestUser[] = [];
@@ -55,7 +58,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe("OCR and pages without text, through the API", () => {
+describe("classes of pages through the API: scans, noise, cipher fonts, footnotes", () => {
   it("a scanned book is read by OCR: COMPLETED, its sentences, pages marked as OCRed, charged", async () => {
     const user = await freshUser("scan-real");
     const bytes = fs.readFileSync(path.join(__dirname, "..", "fixtures", "scan-verne-3p.pdf"));
@@ -91,5 +94,21 @@ describe("OCR and pages without text, through the API", () => {
     const done = await run(user, type3NoUnicodePdf(3));
     expect(done).toMatchObject({ status: "FAILED", sentenceCount: 0, creditsCharged: 0, creditsReserved: 0 });
     expect(String(done.errorSummary)).toMatch(/^UNREADABLE_TEXT: /);
+  }, 360_000);
+
+  it("a footnote comes out as a note, without its marker, after the paragraph it interrupts; CSV says so too", async () => {
+    const user = await freshUser("footnote");
+    const done = await run(user, await handSetPdf(FR_PAGES));
+    expect(done).toMatchObject({ status: "COMPLETED", pageCount: 5, creditsCharged: 4, pagesWithoutText: "5" });
+    const json = await result(user, done.id as string);
+    const notes = json.sentences.filter((s) => s.kind === "note");
+    expect(notes.map((s) => [s.page, s.text])).toEqual([[2, "L’arrière-boutique existe encore aujourd’hui."]]);
+    expect(json.sentences.filter((s) => s.kind !== "note").every((s) => s.kind === "body")).toBe(true);
+    const at = json.sentences.indexOf(notes[0]);
+    // The paragraph running across the page break ends on the next page: the note follows it.
+    expect(json.sentences[at - 1].text).toBe("Le lendemain, J. R. R. Tolkien n’était pas encore né.");
+    const csv = await (await fetch(`${baseUrl()}/api/jobs/${done.id as string}/result?format=csv`, { headers: bearer(user) })).text();
+    expect(csv.replace(/^\uFEFF/, "").split("\r\n")[0]).toBe("index,page,chunk,from_split,kind,text");
+    expect(csv).toContain(",note,L’arrière-boutique existe encore aujourd’hui.");
   }, 360_000);
 });
