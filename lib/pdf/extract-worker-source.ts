@@ -22,7 +22,8 @@ function loadPdfjs() {
   // extract.ts): put them back once it is loaded.
   const push = Array.prototype.push, stringify = JSON.stringify, parse = JSON.parse;
   // Its worker module (the core, run in this thread) is loaded now as well: it installs them too.
-  const workerUrl = workerData.pdfjsUrl.replace(/pdf\.mjs$/, "pdf.worker.mjs");
+  // Our patched copy of it when the parent made one (lib/pdf/pdfjs-patch.ts).
+  const workerUrl = workerData.workerUrl || workerData.pdfjsUrl.replace(/pdf\.mjs$/, "pdf.worker.mjs");
   pdfjsPromise = pdfjsPromise || Promise.all([import(workerData.pdfjsUrl), import(workerUrl)]).then(([lib, worker]) => {
     globalThis.pdfjsWorker = worker;
     return lib;

@@ -32,6 +32,7 @@ import { composeAccents } from "./accents";
 import { mapTexCodes } from "./tex-codes";
 import { drawsImages, harmonizeOcrSizes, OCR_MIN_CONFIDENCE, ocrBudget, ocrEnabled, ocrPage, releaseOcr, type CanvasFactory } from "./ocr";
 import { looksUnreadable } from "../text/unreadable";
+import { pdfjsWorkerUrl } from "./pdfjs-patch";
 
 export type ExtractedLine = {
   text: string;
@@ -206,7 +207,8 @@ function loadPdfjs(): Promise<Pdfjs> {
   pdfjsPromise ??= withNativeBuiltins(async () => {
     // The "fake worker" (pdf.js's core in this thread) is loaded now too, not at the first
     // document: its module installs the same polyfills again.
-    const [lib, worker] = await Promise.all([import("pdfjs-dist/legacy/build/pdf.mjs"), import("pdfjs-dist/legacy/build/pdf.worker.mjs")]);
+    // The worker module is our patched copy (lib/pdf/pdfjs-patch.ts: OT1 ligature codes kept).
+    const [lib, worker] = await Promise.all([import("pdfjs-dist/legacy/build/pdf.mjs"), import(/*turbopackIgnore: true*/ pdfjsWorkerUrl())]);
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
     return lib;
   }).catch((err: unknown) => {
@@ -486,7 +488,7 @@ function spawnSlot(pdfjsUrl: string): Slot {
   const state = poolState!;
   const worker = new Worker(EXTRACT_WORKER_SOURCE, {
     eval: true,
-    workerData: { pdfjsUrl },
+    workerData: { pdfjsUrl, workerUrl: pdfjsWorkerUrl() },
     // A small young generation keeps a worker's resident memory low (pdfjs makes much short-lived
     // garbage) at no measurable cost in speed; the old generation bounds one chunk's memory.
     resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(), maxYoungGenerationSizeMb: 6 },

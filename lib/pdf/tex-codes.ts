@@ -30,7 +30,8 @@ const OT1: Record<number, string> = {
 const T1_ACCENTS = new Set([0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c]);
 const OT1_ACCENTS = new Set([0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18]);
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+// \r too: OT1's fl (pdf.js keeps 0x0B-0x0D as they are, lib/pdf/pdfjs-patch.ts); \t and \n are text.
+const CONTROL = /[\u0000-\u0008\u000b-\u000d\u000e-\u001f]/;
 
 /**
  * Whether the page's low codes are OT1's: T1 fonts have real accented letters (é is 0xE9 there,
@@ -41,7 +42,8 @@ function looksOt1(items: Item[]): boolean {
   if (/[À-ÖØ-öø-ÿ]/.test(text)) return false;
   const count = (re: RegExp) => text.match(re)?.length ?? 0;
   const t1 = count(/\p{L}[\u001b-\u001f]\p{L}?/gu);
-  const ot1 = count(/\p{L}?[\u000b-\u000f]\p{L}/gu) + count(/[\u0012\u0013][aeiouAEIOU]/g);
+  // A ligature ends a word too: "o\u000b" is OT1's "off" (T1's cedilla there would come before a letter).
+  const ot1 = count(/\p{L}[\u000b-\u000f]|[\u000b-\u000f]\p{L}/gu) + count(/[\u0012\u0013][aeiouAEIOU]/g);
   return ot1 > t1;
 }
 

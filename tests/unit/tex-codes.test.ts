@@ -24,8 +24,32 @@ describe("TeX's low codes in fonts without Unicode", () => {
     ]);
   });
 
+  it("reads OT1's ff, fi and fl (codes 0x0B-0x0D, which pdf.js used to turn into spaces) at a word's end and start", () => {
+    // The Austen in OT1 Type 3, pages 281 and 6 as pdf.js reads them with lib/pdf/pdfjs-patch.ts:
+    // no quote or accent on the page, only ligatures; "o\u000b." is "off." (T1 would read a cedilla).
+    expect(texts(page("Mr. Gardiner had waited only for the letters before he set o\u000b.", "from the \u000crst, and was in a way to be very much in love", "had a value as arising in all probability from the in\u000duence of"))).toEqual([
+      "Mr. Gardiner had waited only for the letters before he set off.",
+      "from the first, and was in a way to be very much in love",
+      "had a value as arising in all probability from the influence of",
+    ]);
+  });
+
   it("leaves a page without TeX's codes alone", () => {
     const plain = page("He said \"yes\" and left {quickly} | then", "déjà vu");
     expect(mapTexCodes(plain)).toBe(plain);
+  });
+});
+
+describe("pdf.js's patched text extraction (lib/pdf/pdfjs-patch.ts)", () => {
+  it("finds its one line in the installed pdf.js and keeps \\v \\f \\r glyphs as they are", async () => {
+    const fs = await import("node:fs");
+    const { createRequire } = await import("node:module");
+    const { patchWorkerSource, pdfjsWorkerUrl } = await import("@/lib/pdf/pdfjs-patch");
+    const file = createRequire(`${process.cwd()}/package.json`).resolve("pdfjs-dist/legacy/build/pdf.worker.mjs");
+    const patched = patchWorkerSource(fs.readFileSync(file, "utf8"));
+    expect(patched).not.toBeNull();
+    expect(patched).toContain('glyph.unicode === "\\v"');
+    expect(pdfjsWorkerUrl()).toMatch(/node_modules\/\.cache\/folio\/pdf\.worker-[0-9a-f]{16}\.mjs$/);
+    expect(patchWorkerSource("nothing to patch here")).toBeNull();
   });
 });
