@@ -32,7 +32,7 @@ import { composeAccents } from "./accents";
 import { mapTexCodes } from "./tex-codes";
 import { drawsImages, harmonizeOcrSizes, OCR_MIN_CONFIDENCE, ocrBudget, ocrEnabled, ocrPage, releaseOcr, type CanvasFactory } from "./ocr";
 import { looksUnreadable } from "../text/unreadable";
-import { pdfjsWorkerUrl } from "./pdfjs-patch";
+import { pdfjsWasmUrl, pdfjsWorkerUrl } from "./pdfjs-patch";
 
 export type ExtractedLine = {
   text: string;
@@ -242,6 +242,9 @@ async function openDocument(pdf: Uint8Array): Promise<PdfjsDocument> {
     data,
     disableFontFace: true,
     useSystemFonts: false,
+    // pdf.js's WebAssembly decoders (JBIG2 and JPEG 2000 images, the usual codecs of scans; ICC
+    // colours): without them such images decode to nothing and OCR sees a blank page.
+    wasmUrl: pdfjsWasmUrl(),
     isEvalSupported: false,
     disableAutoFetch: true,
     disableStream: true,

@@ -53,3 +53,9 @@ export function pdfjsWorkerUrl(root: string = process.cwd()): string {
   cached = pathToFileURL(file).href;
   return cached;
 }
+
+/** The directory of pdf.js's WebAssembly decoders (pdfjs-dist/wasm/), with its trailing slash, as pdf.js wants it. */
+export function pdfjsWasmUrl(root: string = process.cwd()): string {
+  const pkg = createRequire(path.join(/*turbopackIgnore: true*/ root, "package.json")).resolve("pdfjs-dist/package.json");
+  return path.join(path.dirname(pkg), "wasm") + path.sep;
+}

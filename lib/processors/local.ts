@@ -83,7 +83,8 @@ async function processChunk(pdf: PdfSource, opts: ProcessorOptions, options: Loc
   const ocred = reports.filter((p) => p.ocr);
   if (ocred.length) {
     const mean = Math.round(ocred.reduce((n, p) => n + (p.ocr?.confidence ?? 0), 0) / ocred.length);
-    warnings.push(`OCR: pages ${listText(ocred.map((p) => p.page))} have no text layer and were read by OCR (mean confidence ${mean}%)`);
+    const one = ocred.length === 1;
+    warnings.push(`OCR: page${one ? "" : "s"} ${listText(ocred.map((p) => p.page))} ${one ? "has" : "have"} no text layer and ${one ? "was" : "were"} read by OCR (mean confidence ${mean}%)`);
   }
   const damaged = new Set<number>();
   extracted.forEach((p, i) => {

@@ -4,7 +4,9 @@
  * the committed scan (tests/fixtures/scan-verne-3p.pdf, 200 dpi) and pdf.js's strings for a
  * Type 3 font whose codes are a private cipher (scripts/lib/hostile-extra.ts type3NoUnicodePdf).
  */
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { createLocalProcessor } from "@/lib/processors/local";
 import { harmonizeOcrSizes, ocrLanguage, ocrScale, toPgm, wordsToItems } from "@/lib/pdf/ocr";
 import type { Item } from "@/lib/pdf/extract";
 import { looksUnreadable } from "@/lib/text/unreadable";
@@ -131,4 +133,16 @@ describe("page ranges", () => {
     expect(parsePageRanges(null)).toEqual([]);
     expect(parsePageRanges("x,4")).toEqual([4]);
   });
+});
+
+describe("OCR of a JPEG 2000 scan", () => {
+  it("decodes the image with pdf.js's WebAssembly decoder and reads it", async () => {
+    // One page of the Verne printed at 200 dpi, compressed by OpenJPEG's opj_compress (-r 20) and
+    // put in a PDF as a /JPXDecode image: without pdf.js's wasmUrl the image decoded to nothing.
+    const file = path.join(__dirname, "..", "fixtures", "scan-verne-jpx-1p.pdf");
+    const r = await createLocalProcessor({ extractor: "pdfjs" }).process({ path: file }, { language: "fr", sentenceWordLimit: 40, firstPage: 1, overlapPages: 0 });
+    expect(r.pages[0].ocr?.confidence).toBeGreaterThan(70);
+    expect(r.warnings[0]).toMatch(/^OCR: page 1 has no text layer and was read by OCR/);
+    expect(r.sentences.map((s) => s.text.replace(/[’]/g, "'"))).toContain("Phileas Fogg était membre du Reform-Club, et voilà tout.");
+  }, 60_000);
 });
