@@ -221,18 +221,27 @@ export function wordsToItems(blocks: TessBlock[], scale: number, pageHeightPt: n
 
 /**
  * Evens out OCR font sizes over a chunk's OCR pages (in place). A line's height says little about
- * its font size on a short line or one without ascenders or descenders (a 10 pt scan measured 8
- * to 12 pt for body lines, its headings 17 to 23 pt). So: sizes from 0.65 to 1.3 times the body
- * size (the median by characters) become the body size; lines of larger type next to each other
- * (a heading over several lines) share their median size; lines under half the body size (dust,
- * ornaments) are dropped.
+ * its font size on a short line or one without ascenders or descenders (an 11 pt scan measured 8
+ * to 12 pt for body lines, 7 pt for a last line "moins.", 15 pt for a full line under a running
+ * title, 17 to 23 pt for its headings). So: sizes from 0.55 to 1.3 times the body size (the
+ * median by characters), to 1.6 times for a line as wide as the text block, become the body
+ * size; lines of larger type next to each other (a heading over several lines) share their median
+ * size; lines under half the body size (dust, ornaments) are dropped.
  */
 export function harmonizeOcrSizes(pages: Item[][]): Item[][] {
   const body = weightedMedian(pages.flat().map((it) => [it.fontSize, it.str.length]));
   if (!(body > 0)) return pages;
+  // A full line of text whose height was overestimated (its neighbours' ascenders or
+  // descenders counted) is body text too: headings are not set across the whole measure.
+  const spans = pages.flatMap((items) => [...lineExtents(items).values()]);
+  const measure = median(spans.filter((l) => l.size >= 0.65 * body && l.size <= 1.3 * body).map((l) => l.width));
   return pages.map((items) => {
     const kept = items.filter((it) => it.fontSize >= 0.5 * body);
-    for (const it of kept) if (it.fontSize >= 0.65 * body && it.fontSize <= 1.3 * body) it.fontSize = body;
+    const extents = lineExtents(kept);
+    for (const it of kept) {
+      const full = measure > 0 && (extents.get(it.y)?.width ?? 0) >= 0.9 * measure;
+      if (it.fontSize >= 0.55 * body && it.fontSize <= (full ? 1.6 : 1.3) * body) it.fontSize = body;
+    }
     // Runs of large lines, top to bottom.
     const lines = [...new Set(kept.filter((it) => it.fontSize > 1.3 * body).map((it) => it.y))].sort((a, b) => b - a);
     let run: number[] = [];
@@ -251,6 +260,25 @@ export function harmonizeOcrSizes(pages: Item[][]): Item[][] {
     close();
     return kept;
   });
+}
+
+/** Per line (items sharing a baseline): its width and its largest size. */
+function lineExtents(items: Item[]): Map<number, { width: number; size: number }> {
+  const lines = new Map<number, { left: number; right: number; size: number }>();
+  for (const it of items) {
+    const l = lines.get(it.y) ?? { left: Infinity, right: -Infinity, size: 0 };
+    l.left = Math.min(l.left, it.x);
+    l.right = Math.max(l.right, it.x + it.width);
+    l.size = Math.max(l.size, it.fontSize);
+    lines.set(it.y, l);
+  }
+  return new Map([...lines].map(([y, l]) => [y, { width: l.right - l.left, size: l.size }]));
+}
+
+function median(values: number[]): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function weightedMedian(pairs: Array<[number, number]>): number {

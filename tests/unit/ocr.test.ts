@@ -74,6 +74,20 @@ describe("harmonizeOcrSizes", () => {
     ]);
   });
 
+  it("reads a full line measured too tall, and a short last line measured too small, as body (scan's pages 1-2)", () => {
+    const line = (str: string, y: number, fontSize: number, x: number, right: number): Item => ({ str, x, y, width: right - x, fontSize });
+    const body = Array.from({ length: 20 }, (_, i) => line("ne pouvaient dire, et Mr. Fogg était le dernier auquel il", 500 - 13.5 * i, 11.5, 52, 346));
+    const [out] = harmonizeOcrSizes([
+      [
+        line("de s'adresser pour l’apprendre. En tout cas, il n’était prodigue", 551.8, 15, 51.6, 347.8),
+        line("moins.", 308.2, 7, 50.9, 80.4),
+        line("DANS LEQUEL", 620, 19, 60, 200),
+        ...body,
+      ],
+    ]);
+    expect(out.slice(0, 3).map((i) => i.fontSize)).toEqual([11.5, 11.5, 19]);
+  });
+
   it("gives a heading of several lines one size", () => {
     // The chapter title of the scan's page 2: 23, 19.5, 19, 18.5, 23 pt by row height.
     const body = Array.from({ length: 20 }, (_, i) => it_("Le corps du texte, une ligne ordinaire de prose.", 300 - 14 * i, 11.5));
