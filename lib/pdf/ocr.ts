@@ -197,6 +197,10 @@ export function wordsToItems(blocks: TessBlock[], scale: number, pageHeightPt: n
           const text = word.text.trim();
           if (text === "" || SPECK.test(text)) return false;
           if (text.length === 1 && !/[\p{L}\p{N}]/u.test(text) && word.confidence < 60) return false;
+          // A short "word" Tesseract itself doubts is dust read as letters ("oo" between two quotes).
+          if (text.length <= 2 && word.confidence < 35) return false;
+          // Nor does a line start with a lone colon, semicolon, comma or full stop: a speck.
+          if (i === 0 && all.length > 1 && /^[:;,.·]$/.test(text)) return false;
           // A mark in the margin read as a character or two and glued to a line far away.
           const gapTo = (o: TessWord | undefined) => (o ? Math.max(o.bbox.x0 - word.bbox.x1, word.bbox.x0 - o.bbox.x1) : Infinity);
           return !(text.length <= 2 && Math.min(gapTo(all[i - 1]), gapTo(all[i + 1])) > 6 * rowPx && all.length > 1);

@@ -160,3 +160,15 @@ describe("OCR of a JPEG 2000 scan", () => {
     expect(r.sentences.map((s) => s.text.replace(/[’]/g, "'"))).toContain("Phileas Fogg était membre du Reform-Club, et voilà tout.");
   }, 60_000);
 });
+
+describe("OCR in English", () => {
+  it("reads an English scan with the English model (Austen, pdfLaTeX, 200 dpi, speckled)", async () => {
+    const file = path.join(__dirname, "..", "fixtures", "scan-austen-1p.pdf");
+    const r = await createLocalProcessor({ extractor: "pdfjs" }).process({ path: file }, { language: "en", sentenceWordLimit: null, firstPage: 1, overlapPages: 0 });
+    const texts = r.sentences.map((s) => s.text);
+    expect(texts).toContain("It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife.");
+    expect(texts).toContain("Mr. Bennet replied that he had not.");
+    expect(texts).toContain("“What is his name?”");
+    expect(r.pages[0].ocr?.confidence).toBeGreaterThan(80);
+  }, 60_000);
+});
