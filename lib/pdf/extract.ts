@@ -65,7 +65,8 @@ export type ExtractedPage = {
   /**
    * Set when the page gives no text although it might hold some: "unreadable" (its text layer is
    * a font's private codes, and OCR could not read the glyphs either), "ocr-nothing" (an image
-   * OCR found no print in), "ocr-budget" (an image not read: the chunk's OCR time ran out).
+   * OCR found no print in), "ocr-budget" (an image not read: the chunk's OCR time ran out, or
+   * its first three OCRed images were costly noise).
    */
   noText?: NoTextReason;
 };
@@ -315,6 +316,8 @@ async function readPages(doc: PdfjsDocument, range?: PageRange, language?: strin
   const ocr = language !== undefined && ocrEnabled();
   const budget = ocrBudget();
   let ocrUsed = false;
+  let ocrRead = 0;
+  let costlyMisses = 0;
   const ocrItems = new Map<number, Item[]>();
   try {
     for (let n = first; n <= last; n++) {
@@ -336,18 +339,24 @@ async function readPages(doc: PdfjsDocument, range?: PageRange, language?: strin
         // No text layer but an image (a scan), or unreadable text (its glyphs may still be
         // legible): the page is read by OCR, within the chunk's OCR time budget.
         if (ocr && items.length === 0 && (unreadable || (await drawsImages(page)))) {
-          if (budget.spent() > budget.seconds) {
+          // Images of noise cost seconds each and give nothing (pages with no text are not
+          // charged): after three such in a row and none read, the chunk's OCR stops.
+          if (budget.spent() > budget.seconds || (ocrRead === 0 && costlyMisses >= 3)) {
             why = "ocr-budget";
           } else {
             ocrUsed = true;
+            const before = budget.spent();
             const seen = await ocrPage(page, (doc as unknown as { canvasFactory: CanvasFactory }).canvasFactory, language);
             if (seen.confidence >= OCR_MIN_CONFIDENCE && seen.items.length) {
               items = seen.items;
               read = { confidence: Math.round(seen.confidence) };
               why = undefined;
+              ocrRead++;
+              costlyMisses = 0;
             } else {
               // Noise, or a cipher's boxes: Tesseract's guesses are not text.
               why = unreadable ? "unreadable" : "ocr-nothing";
+              costlyMisses = budget.spent() - before >= budget.noiseSeconds ? costlyMisses + 1 : 0;
             }
           }
         }

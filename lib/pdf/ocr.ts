@@ -40,12 +40,17 @@ export const OCR_MIN_CONFIDENCE = 50;
  * The OCR time of one chunk: FOLIO_OCR_SECONDS, else half the parsing child's CPU limit per task
  * (FOLIO_PARSE_CPU_SECONDS, default 120), so a chunk of noisy images ends with its pages reported
  * rather than with its child killed. Measured in this process's CPU time (the OCR thread included).
+ * `noiseSeconds` (FOLIO_OCR_NOISE_SECONDS, 1.5): an OCR that read nothing and cost this much was
+ * noise; after three in a row with nothing read yet, the chunk's other images are not OCRed.
  */
-export function ocrBudget(env: Record<string, string | undefined> = process.env): { seconds: number; spent: () => number } {
+export function ocrBudget(env: Record<string, string | undefined> = process.env): { seconds: number; noiseSeconds: number; spent: () => number } {
   const start = process.cpuUsage();
   const seconds = num(env.FOLIO_OCR_SECONDS, 0.5 * num(env.FOLIO_PARSE_CPU_SECONDS, 120));
+  // An OCR that read nothing after this much CPU was noise, not a blank page (blank: ~0.3 s; noise: 4 s).
+  const noise = Number(env.FOLIO_OCR_NOISE_SECONDS);
   return {
     seconds,
+    noiseSeconds: Number.isFinite(noise) && noise >= 0 ? noise : 1.5,
     spent: () => {
       const d = process.cpuUsage(start);
       return (d.user + d.system) / 1e6;

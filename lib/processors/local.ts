@@ -99,7 +99,7 @@ async function processChunk(pdf: PdfSource, opts: ProcessorOptions, options: Loc
     );
   }
   const blank = reports.filter((p) => p.noTextLayer && !damaged.has(p.page) && p.noText !== "unreadable");
-  const because = (p: PageReport) => (p.noText === "ocr-nothing" ? " (OCR found no print in its image)" : p.noText === "ocr-budget" ? " (its image was not read: this chunk's OCR time ran out)" : "");
+  const because = (p: PageReport) => (p.noText === "ocr-nothing" ? " (OCR found no print in its image)" : p.noText === "ocr-budget" ? " (its image was not read: this chunk's OCR time ran out, or its images so far held only noise)" : "");
   if (reports.length && blank.length === reports.length) {
     warnings.push(`NO_TEXT_LAYER: no page of this chunk has a text layer (pages ${rangeText(blank.map((p) => p.page))})${because(blank[0])}`);
   } else {

@@ -172,3 +172,28 @@ describe("OCR in English", () => {
     expect(r.pages[0].ocr?.confidence).toBeGreaterThan(80);
   }, 60_000);
 });
+
+describe("OCR of noise", () => {
+  it("reads nothing from speckled images and stops after three of them in a chunk", async () => {
+    const { imageOnlyPdf } = await import("@/scripts/lib/hostile-extra");
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "folio-noise-")), "noise.pdf");
+    fs.writeFileSync(file, imageOnlyPdf(4, 600, 800));
+    // Every miss counts as costly here (on this machine a noise page costs about 4 s; a blank one 0.3 s).
+    process.env.FOLIO_OCR_NOISE_SECONDS = "0";
+    try {
+      const r = await createLocalProcessor({ extractor: "pdfjs" }).process({ path: file }, { language: "fr", sentenceWordLimit: null, firstPage: 1, overlapPages: 0 });
+      expect(r.sentences).toEqual([]);
+      expect(r.pages.map((p) => [p.noTextLayer, p.noText])).toEqual([
+        [true, "ocr-nothing"],
+        [true, "ocr-nothing"],
+        [true, "ocr-nothing"],
+        [true, "ocr-budget"],
+      ]);
+      expect(r.warnings[0]).toMatch(/^NO_TEXT_LAYER: no page of this chunk has a text layer \(pages 1-4\)/);
+    } finally {
+      delete process.env.FOLIO_OCR_NOISE_SECONDS;
+    }
+  }, 120_000);
+});
