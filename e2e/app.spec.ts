@@ -101,13 +101,14 @@ test("sign up, upload, follow the dialog to completion, read and search the resu
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
   const csv = (await (await download.createReadStream()).toArray()).map((b: Buffer) => b.toString("utf8")).join("");
   const rows = csv.replace(/^\uFEFF/, "").trim().split(/\r\n/);
-  expect(rows[0]).toBe("index,page,chunk,from_split,text");
+  expect(rows[0]).toBe("index,page,chunk,from_split,kind,text");
   expect(rows.length).toBeGreaterThan(20);
-  const [index, pageNo, chunk, fromSplit] = rows[1].split(",");
+  const [index, pageNo, chunk, fromSplit, kind] = rows[1].split(",");
   expect(index).toBe("0");
   expect(Number(pageNo)).toBeGreaterThanOrEqual(1);
   expect(chunk).toBe("0");
   expect(["true", "false"]).toContain(fromSplit);
+  expect(kind).toBe("body");
   expect(rows.some((r) => r.split(",")[3] === "true")).toBe(true);
 
   // The job page shows the same live content inline.

@@ -15,7 +15,7 @@
  * is an i or a j. babel's French guillemets in OT1, set from a math font as ≪ ≫, become « ».
  * The result is NFC: "´" + "e" is "é".
  */
-import type { Item } from "./extract";
+import type { Item } from "./extract-types";
 
 /** Spacing accents and the combining mark each stands for. */
 const MARKS: Record<string, string> = {

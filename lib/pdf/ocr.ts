@@ -17,7 +17,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { PDFPageProxy } from "pdfjs-dist/types/src/display/api";
-import type { Item } from "./extract";
+import type { Item } from "./extract-types";
 
 /** pdf.js's Node canvas (its NodeCanvasFactory over @napi-rs/canvas), typed as the DOM's. */
 type CanvasAndContext = { canvas: HTMLCanvasElement; context: CanvasRenderingContext2D };

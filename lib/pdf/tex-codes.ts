@@ -13,7 +13,7 @@
  * A page whose controls include an OT1 accent code followed by a letter (or OT1's dotless i) is
  * read as OT1, any other as T1. No text has control characters of its own, so nothing else changes.
  */
-import type { Item } from "./extract";
+import type { Item } from "./extract-types";
 import { composeAccent } from "./accents";
 
 const T1: Record<number, string> = {
