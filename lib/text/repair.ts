@@ -98,7 +98,7 @@ export function spaceBetween(left: string, right: string, language?: string): st
 const FR_COMPOUNDS = new Set(
   (
     "peut-être c'est-à-dire vis-à-vis après-midi après-demain avant-hier avant-garde avant-veille grand-mère grand-père grands-parents grand-chose grand-oncle grand-tante grand-rue grand-messe grand-route " +
-    "petit-fils petite-fille petits-enfants petit-déjeuner arc-en-ciel belle-mère beau-père beau-frère belle-sœur belle-fille beaux-parents chef-d'œuvre rendez-vous porte-monnaie porte-parole sous-sol " +
+    "petit-fils petite-fille petits-enfants petit-déjeuner arc-en-ciel belle-mère belles-lettres beau-père beau-frère belle-sœur belle-fille beaux-parents chef-d'œuvre rendez-vous porte-monnaie porte-parole sous-sol " +
     "sur-le-champ là-bas là-haut là-dessus là-dessous là-dedans celui-ci celle-ci celui-là celle-là ceux-ci ceux-là celles-ci celles-là quelques-uns quelques-unes au-dessus au-dessous au-delà au-devant " +
     "au-dedans au-dehors non-sens non-lieu demi-heure demi-journée demi-douzaine mi-chemin mi-temps arrière-plan arrière-pensée contre-jour entre-temps faire-part laissez-passer va-et-vient pot-au-feu " +
     "sang-froid savoir-faire savoir-vivre chou-fleur coffre-fort garde-robe gratte-ciel haut-parleur hors-d'œuvre lieu-dit nouveau-né pique-nique procès-verbal rez-de-chaussée sous-marin timbre-poste " +
@@ -118,7 +118,7 @@ const NUMBER_COMPOUND = /^(?:(?:dix|vingt|trente|quarante|cinquante|soixante|qua
 const FR_CLITICS = new Set(["je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "moi", "toi", "lui", "le", "la", "y", "en", "ce", "ci", "là"]);
 const FR_PRONOUNS = new Set(["moi", "toi", "lui", "elle", "soi", "nous", "vous", "eux", "elles"]);
 /** First parts after which the hyphen is a real one (spec list), with guards for ambiguous ones. */
-const FR_PREFIXES = new Set(["peut", "c'est-à", "vis-à", "grand", "grands", "grande", "grandes", "petit", "petits", "petite", "petites", "arc", "après", "avant", "demi", "semi", "mi", "arrière", "belle", "beau", "beaux", "bien"]);
+const FR_PREFIXES = new Set(["peut", "c'est-à", "vis-à", "grand", "grands", "grande", "grandes", "petit", "petits", "petite", "petites", "arc", "après", "avant", "demi", "semi", "mi", "arrière", "belle", "belles", "beau", "beaux", "bien"]);
 const FR_GUARDED: Record<string, Set<string>> = {
   au: new Set(["dessus", "dessous", "delà", "dedans", "dehors", "devant", "revoir"]),
   non: new Set(["sens", "lieu", "être", "dit", "dits", "violence", "retour", "recevoir", "assistance", "fumeur", "fumeurs", "droit", "initié", "initiés", "voyant", "voyants", "lieux"]),

@@ -79,6 +79,11 @@ describe("normalizeText", () => {
 describe("joinLines (end-of-line hyphenation)", () => {
   it.each([
     ["extra-", "ordinaire.", "fr", "extraordinaire."],
+    // LibreOffice's automatic hyphenation in the Flaubert (scripts/books/libreoffice.sh), as pdf.js reads the line ends.
+    ["comme une autorité impré-", "vue. Acceptez donc ici", "fr", "comme une autorité imprévue. Acceptez donc ici"],
+    ["de jeter nos cas-", "quettes par terre", "fr", "de jeter nos casquettes par terre"],
+    ["en tête de ce livre et au-", "dessus même de sa dédicace", "fr", "en tête de ce livre et au-dessus même de sa dédicace"],
+    ["le goût des belles-", "lettres", "fr", "le goût des belles-lettres"],
     ["une chose extra-", "ordinaire et belle", "fr", "une chose extraordinaire et belle"],
     ["peut-", "être", "fr", "peut-être"],
     ["c’est-à-", "dire", "fr", "c’est-à-dire"],
