@@ -128,7 +128,12 @@ export async function finalizeJob(jobId: string): Promise<FinalizeOutcome> {
 function noTextSummary(succeeded: { lastError: string | null }[], failed: Parameters<typeof summarizeFailures>[0]): string {
   const scan = succeeded.every((c) => /NO_TEXT_LAYER: no page of this chunk/.test(c.lastError ?? ""));
   const cipher = succeeded.every((c) => /UNREADABLE_TEXT: no page of this chunk/.test(c.lastError ?? ""));
-  const why = cipher
+  // Every page failed to parse (damaged, or absurd: a page of millions of text items).
+  const damaged = succeeded.map((c) => /PAGE_UNREADABLE: page \d+ could not be read: ([^;]*)/.exec(c.lastError ?? "")?.[1]);
+  const broken = damaged.every((d) => d !== undefined) && damaged[0] !== undefined;
+  const why = broken
+    ? `${/text items/.test(damaged[0]!) ? "PDF_TOO_COMPLEX" : "PDF_UNREADABLE"}: no page of this PDF could be read (${damaged[0]!.slice(0, 200)}). Nothing was charged.`
+    : cipher
     ? "UNREADABLE_TEXT: the text of this PDF is not readable: its fonts have no usable Unicode map (their codes are not letters), and OCR could not read the pages either. Nothing was charged."
     : scan
     ? "NO_TEXT_LAYER: no page of this PDF has text: it has no text layer (a scan?), and OCR found no print in its images. Nothing was charged."

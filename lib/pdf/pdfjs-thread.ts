@@ -144,7 +144,7 @@ export async function readPages(doc: PdfjsDocument, range?: PageRange, language?
       try {
         page = await doc.getPage(n);
         const [x0, y0, x1, y1] = page.view;
-        const content = await page.getTextContent();
+        const content = await readTextContent(page);
         let items = toItems(content.items);
         let read: RawPage["ocr"];
         let why: RawPage["noText"];
@@ -220,4 +220,34 @@ function toItems(raw: Array<TextItem | TextMarkedContent>): Item[] {
     items.push({ str: it.str, x: e, y: f, width: Math.abs(it.width), fontSize });
   }
   return items;
+}
+
+/**
+ * Text items a page may have: a dense book page has 3,000-6,000; a 200 MB content stream of text
+ * operators has millions, and reading them all took a parsing child to its CPU limit (120 s)
+ * under its memory cap. FOLIO_MAX_PAGE_ITEMS overrides.
+ */
+const MAX_PAGE_ITEMS = Number(process.env.FOLIO_MAX_PAGE_ITEMS) > 0 ? Number(process.env.FOLIO_MAX_PAGE_ITEMS) : 200_000;
+
+export class PageTooComplexError extends Error {
+  constructor(items: number) {
+    super(`the page has more than ${items.toLocaleString("en")} text items (not a book page)`);
+    this.name = "PageTooComplexError";
+  }
+}
+
+/** pdf.js's text content of a page, read as a stream and abandoned past MAX_PAGE_ITEMS items. */
+async function readTextContent(page: { streamTextContent(): ReadableStream<{ items: Array<TextItem | TextMarkedContent> }> }): Promise<{ items: Array<TextItem | TextMarkedContent> }> {
+  const items: Array<TextItem | TextMarkedContent> = [];
+  const reader = page.streamTextContent().getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    for (const it of value.items) items.push(it);
+    if (items.length > MAX_PAGE_ITEMS) {
+      await reader.cancel("too many text items").catch(() => undefined);
+      throw new PageTooComplexError(MAX_PAGE_ITEMS);
+    }
+  }
+  return { items };
 }

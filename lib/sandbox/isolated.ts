@@ -10,11 +10,16 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 
 /**
- * Data memory a Node process has mapped besides the task's own (thread stacks, malloc arenas,
- * code): on top of the budget. Measured: OCR of a 6-million-pixel page (a second V8 isolate for
- * Tesseract's thread, its WebAssembly memory) ran within 768 MiB with a 384 MiB heap.
+ * Data memory allowed besides the budget: none. The budget is the child's whole writable memory
+ * (V8's heap gets three quarters of it, native and ArrayBuffer memory the rest), so its resident
+ * size stays near the budget (code and other file-backed pages aside). Measured: OCR of three
+ * 4-million-pixel pages (a second V8 isolate for Tesseract's thread, its WebAssembly memory) ran
+ * within 448 MiB, peak resident 357 MB. With 384 MiB more, bench:hostile saw children at 617 and
+ * 694 MB (990,000 objects; a 200 MB content stream) before they failed.
  */
-const NODE_BASE_DATA_MB = 384;
+const NODE_BASE_DATA_MB = 0;
+/** The V8 heap's share of the budget (0.5 and 0.6 measured no different on bench:hostile). */
+const HEAP_SHARE = 0.75;
 
 export type IsolatedLimits = {
   /** Memory the task may use on top of Node's own reservation (MiB). */
@@ -75,7 +80,7 @@ export function isolatedCommand(nodeArgs: string[], limits: IsolatedLimits, cpuS
   // the young generation, pdf.js's module, native buffers), so the whole process stays near
   // `memoryMb` resident. With the heap at the full budget, bench:hostile saw children at 554-562 MB
   // for a 512 MB budget (990,000 objects; a 120 MB text stream).
-  const heapMb = Math.max(64, Math.floor(limits.memoryMb * 0.75));
+  const heapMb = Math.max(64, Math.floor(limits.memoryMb * HEAP_SHARE));
   const nodeCmd = [process.execPath, `--max-old-space-size=${heapMb}`, ...nodeArgs];
   const prlimit = findPrlimit();
   // RLIMIT_DATA, not RLIMIT_AS: an address-space cap counted V8's reservations (a worker
