@@ -255,6 +255,23 @@ const TERMINAL_END = /[.!?…](?:[\u00a0\u202f ]*[»”’"')\]])*$/;
 const BULLET = /^[•·▪‣◦●■□◆►✓]\s/;
 const ORNAMENT = /^[\s*⁂❦❧✻✦✶✷✽•·~#=_§]+$/;
 
+/**
+ * A figure's glyphs read as text (a symbol or music font, labels of a diagram): a line of four or
+ * more "words" of one or two characters, most of them single, with a letter or a symbol among
+ * them. Not a line of capitals spaced out (a letter-spaced title, "C H A P I T R E"), not a row of
+ * numbers, not dialogue or prose (their words are longer).
+ */
+export function isGlyphRun(text: string): boolean {
+  const tokens = text.trim().split(/\s+/);
+  if (tokens.length < 4) return false;
+  if (!tokens.every((t) => [...t].length <= 2)) return false;
+  const single = tokens.filter((t) => [...t].length === 1).length;
+  if (single < 0.75 * tokens.length) return false;
+  if (tokens.every((t) => /^\p{Lu}$/u.test(t))) return false;
+  if (tokens.every((t) => /^[\p{N}.,]+$/u.test(t))) return false;
+  return true;
+}
+
 function weightedMode(values: Array<[number, number]>): number {
   const m = new Map<number, number>();
   for (const [v, w] of values) m.set(v, (m.get(v) ?? 0) + w);
@@ -384,9 +401,9 @@ export function repairChunk(pages: PageInput[], opts: RepairOptions = {}): Repai
       removed[pi].push(...ls.map((l) => l.text));
       return [];
     }
-    // Scene-break ornaments ("* * *", "⁂", "❦") carry no text.
+    // Scene-break ornaments ("* * *", "⁂", "❦") and a figure's glyphs carry no text.
     const kept = ls.filter((l) => {
-      if (!ORNAMENT.test(l.text)) return true;
+      if (!ORNAMENT.test(l.text) && !isGlyphRun(l.text)) return true;
       removed[pi].push(l.text);
       return false;
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  isGlyphRun,
   buildVocabulary,
   isPageNumberLine,
   joinLines,
@@ -390,5 +391,27 @@ describe("repairPages", () => {
     const [p] = repairPages([{ page: 1, lines }], { language: "fr" });
     expect(p.paragraphs.slice(0, 2)).toEqual(["CHAPITRE II", "Le lendemain, Jeanne ouvrit la fenêtre et regarda le jardin."]);
     expect(p.paragraphs[2]).toMatch(/^Elle referma la fenêtre/);
+  });
+});
+
+describe("isGlyphRun (a figure's glyphs read as text)", () => {
+  it.each([
+    ["a music font's notes", "q q e E h q Q e", true],
+    ["a diagram's labels in a symbol font", "a b g d e z h q", true],
+    ["symbols", "« ∂ ∑ ∫ √ ∞ ≈ »", true],
+    ["letter-spaced capitals (a title)", "C H A P I T R E", false],
+    ["a row of numbers", "12 14 16 18 20", false],
+    ["dialogue", "— Oui, dit-il.", false],
+    ["short French words", "Il y a là un an", false],
+    ["English", "I am to be so", false],
+  ])("%s", (_name, text, expected) => {
+    expect(isGlyphRun(text)).toBe(expected);
+  });
+
+  it("drops such a line from a page, keeps the prose around it", () => {
+    const p = mkPage(1, [...filler(6, "p"), { t: "q q e E h q Q e", full: false }, ...filler(4, "s")]);
+    const [out] = repairPages([p], { language: "fr" });
+    expect(out.removed).toEqual(["q q e E h q Q e"]);
+    expect(out.paragraphs.join(" ")).not.toMatch(/q q e/);
   });
 });
