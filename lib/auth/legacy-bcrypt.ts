@@ -1,6 +1,5 @@
-import { createRequire } from "node:module";
-import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { resolvePackage } from "@/lib/runtime/resolve-package";
 
 /**
  * Verifies legacy bcrypt hashes (accounts created before scrypt) in a worker thread: bcryptjs is
@@ -28,7 +27,7 @@ const pending = new Map<number, Pending>();
 
 function getWorker(): Worker {
   if (worker) return worker;
-  const bcryptPath = createRequire(path.join(process.cwd(), "package.json")).resolve("bcryptjs");
+  const bcryptPath = resolvePackage("bcryptjs");
   const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath } });
   w.unref();
   w.on("message", ({ id, ok }: { id: number; ok: boolean }) => {

@@ -4,15 +4,14 @@
  * only its chunk and is replaced. The worker's code is a string (extract-worker-source.ts). If
  * the pool cannot start, extraction runs in the calling thread. FOLIO_EXTRACT_WORKERS=0 forces that.
  */
-import { createRequire } from "node:module";
 import os from "node:os";
-import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { EXTRACT_WORKER_SOURCE } from "./extract-worker-source";
 import { PdfExtractError, type RawPage } from "./extract-types";
 import { pdfjsInThread } from "./pdfjs-thread";
 import { pdfjsWorkerUrl } from "./pdfjs-patch";
+import { resolvePackage } from "../runtime/resolve-package";
 
 type Job = { id: number; data: ArrayBuffer; resolve: (pages: RawPage[]) => void; reject: (err: unknown) => void };
 type Slot = { worker: Worker; job: Job | null; done: number };
@@ -39,17 +38,7 @@ export function extractPoolSize(): number {
 
 /** pdfjs-dist's legacy build, as a file URL a worker can import (from the app's node_modules). */
 function resolvePdfjsUrl(): string {
-  const spec = "pdfjs-dist/legacy/build/pdf.mjs";
-  const bases = [path.join(process.cwd(), "package.json")];
-  let lastErr: unknown;
-  for (const base of bases) {
-    try {
-      return pathToFileURL(createRequire(base).resolve(spec)).href;
-    } catch (err) {
-      lastErr = err;
-    }
-  }
-  throw lastErr instanceof Error ? lastErr : new Error(`cannot resolve ${spec}`);
+  return pathToFileURL(resolvePackage("pdfjs-dist/legacy/build/pdf.mjs")).href;
 }
 
 function workerHeapMb(): number {

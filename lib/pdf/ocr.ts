@@ -14,10 +14,10 @@
  * 6 × 9 in page); FOLIO_OCR_DPI (default 300). FOLIO_OCR=0 turns OCR off (pages without text
  * are then reported NO_TEXT_LAYER, as before).
  */
-import { createRequire } from "node:module";
 import path from "node:path";
 import type { PDFPageProxy } from "pdfjs-dist/types/src/display/api";
 import type { Item } from "./extract-types";
+import { resolvePackage } from "../runtime/resolve-package";
 
 /** pdf.js's Node canvas (its NodeCanvasFactory over @napi-rs/canvas), typed as the DOM's. */
 type CanvasAndContext = { canvas: HTMLCanvasElement; context: CanvasRenderingContext2D };
@@ -25,7 +25,7 @@ export type CanvasFactory = { create(w: number, h: number): CanvasAndContext; de
 type PdfjsPage = PDFPageProxy;
 
 /** What OCR read on a page: its words as items, and Tesseract's mean word confidence (0-100). */
-export type OcrPage = { items: Item[]; confidence: number; words: number };
+export type OcrPage = { items: Item[]; confidence: number };
 
 // pdf.js's operator codes for drawing an image (pdfjs-dist OPS): paintImageMaskXObject 83,
 // paintImageMaskXObjectGroup 84, paintImageXObject 85, paintInlineImageXObject 86,
@@ -118,13 +118,9 @@ type TessWorker = {
 
 let current: { lang: string; worker: Promise<TessWorker> } | null = null;
 
-function resolveFrom(spec: string): string {
-  return createRequire(path.join(/*turbopackIgnore: true*/ process.cwd(), "package.json")).resolve(spec);
-}
-
 /** The directory holding `<lang>.traineddata.gz` (the packages' integer-quantised LSTM models). */
 export function trainedDataDir(lang: "fra" | "eng"): string {
-  return path.join(path.dirname(resolveFrom(`@tesseract.js-data/${lang}/package.json`)), "4.0.0_best_int");
+  return path.join(path.dirname(resolvePackage(`@tesseract.js-data/${lang}/package.json`)), "4.0.0_best_int");
 }
 
 async function workerFor(lang: "fra" | "eng"): Promise<TessWorker> {
@@ -149,6 +145,36 @@ async function workerFor(lang: "fra" | "eng"): Promise<TessWorker> {
     if (current?.worker === worker) current = null;
   });
   return worker;
+}
+
+/**
+ * The OCR of one chunk's pages: each page within the chunk's budget (ocrBudget), and no more
+ * after three costly misses with nothing read (images of noise). `end()` lets the engine go.
+ */
+export function ocrSession(language: string | undefined) {
+  const budget = ocrBudget();
+  let used = false;
+  let read = 0;
+  let costlyMisses = 0;
+  return {
+    async read(page: PdfjsPage, canvasFactory: CanvasFactory): Promise<OcrPage | { missed: "budget" | "nothing" }> {
+      // Images of noise cost seconds each and give nothing (pages with no text are not charged).
+      if (budget.spent() > budget.seconds || (read === 0 && costlyMisses >= 3)) return { missed: "budget" };
+      used = true;
+      const before = budget.spent();
+      const seen = await ocrPage(page, canvasFactory, language);
+      if (seen.confidence >= OCR_MIN_CONFIDENCE && seen.items.length) {
+        read++;
+        costlyMisses = 0;
+        return seen;
+      }
+      costlyMisses = budget.spent() - before >= budget.noiseSeconds ? costlyMisses + 1 : 0;
+      return { missed: "nothing" };
+    },
+    async end(): Promise<void> {
+      if (used) await releaseOcr();
+    },
+  };
 }
 
 /** Ends the Tesseract worker if one runs (its memory goes back); the next OCR starts a new one. */
@@ -180,7 +206,7 @@ export async function ocrPage(page: PdfjsPage, canvasFactory: CanvasFactory, lan
   }
   const worker = await workerFor(ocrLanguage(language));
   const { data } = await worker.recognize(pgm, {}, { text: false, blocks: true });
-  return { ...wordsToItems(data.blocks ?? [], scale, heightPt), confidence: data.confidence };
+  return { items: wordsToItems(data.blocks ?? [], scale, heightPt), confidence: data.confidence };
 }
 
 /** Strokes Tesseract reads from a page's edge, a rule or dust: never words. */
@@ -192,7 +218,7 @@ const SPECK = /^[|¦_~`^]+$/;
  * then evens it out over the chunk). Specks are left out: strokes, one low-confidence character
  * that is not a letter or digit, a character or two far from the rest of their line.
  */
-export function wordsToItems(blocks: TessBlock[], scale: number, pageHeightPt: number): { items: Item[]; words: number } {
+export function wordsToItems(blocks: TessBlock[], scale: number, pageHeightPt: number): Item[] {
   const lines: Array<{ y: number; size: number; words: TessWord[] }> = [];
   for (const block of blocks)
     for (const para of block.paragraphs)
@@ -215,17 +241,14 @@ export function wordsToItems(blocks: TessBlock[], scale: number, pageHeightPt: n
         lines.push({ y: pageHeightPt - baselinePx / scale, size: Math.max(1, rowPx / scale), words });
       }
   const items: Item[] = [];
-  let words = 0;
   for (const line of lines) {
-    const fontSize = line.size;
     line.words.forEach((word, i) => {
-      words++;
       // The space Tesseract saw goes with the word: the line's joiner would otherwise guess it from the gap.
       const str = word.text.trim() + (i < line.words.length - 1 ? " " : "");
-      items.push({ str, x: word.bbox.x0 / scale, y: line.y, width: (word.bbox.x1 - word.bbox.x0) / scale, fontSize });
+      items.push({ str, x: word.bbox.x0 / scale, y: line.y, width: (word.bbox.x1 - word.bbox.x0) / scale, fontSize: line.size });
     });
   }
-  return { items, words };
+  return items;
 }
 
 /**
@@ -252,21 +275,21 @@ export function harmonizeOcrSizes(pages: Item[][]): Item[][] {
       if (it.fontSize >= 0.55 * body && it.fontSize <= (full ? 1.6 : 1.3) * body) it.fontSize = body;
     }
     // Runs of large lines, top to bottom.
-    const lines = [...new Set(kept.filter((it) => it.fontSize > 1.3 * body).map((it) => it.y))].sort((a, b) => b - a);
-    let run: number[] = [];
+    const large = [...lineExtents(kept)].filter(([, l]) => l.size > 1.3 * body).sort((a, b) => b[0] - a[0]);
+    let run = new Set<number>();
+    let lastY = Infinity;
     const close = () => {
-      if (!run.length) return;
-      const inRun = kept.filter((it) => run.includes(it.y));
+      const inRun = kept.filter((it) => run.has(it.y));
       const size = weightedMedian(inRun.map((it) => [it.fontSize, it.str.length]));
       for (const it of inRun) it.fontSize = size;
-      run = [];
+      run = new Set();
     };
-    for (const y of lines) {
-      const size = Math.max(...kept.filter((it) => it.y === y).map((it) => it.fontSize));
-      if (run.length && run[run.length - 1] - y > 2 * size) close();
-      run.push(y);
+    for (const [y, l] of large) {
+      if (run.size && lastY - y > 2 * l.size) close();
+      run.add(y);
+      lastY = y;
     }
-    close();
+    if (run.size) close();
     return kept;
   });
 }

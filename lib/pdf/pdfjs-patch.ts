@@ -15,9 +15,9 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { resolvePackage } from "../runtime/resolve-package";
 
 const FIND = "if (!keepWhiteSpace && category.isWhitespace) {";
 const REPLACE = 'if (!keepWhiteSpace && category.isWhitespace && !(glyph.unicode === "\\v" || glyph.unicode === "\\f" || glyph.unicode === "\\r")) {';
@@ -34,7 +34,7 @@ export function patchWorkerSource(source: string): string | null {
 /** A file URL of pdf.js's (legacy) worker module, patched as above when possible. */
 export function pdfjsWorkerUrl(root: string = process.cwd()): string {
   if (cached) return cached;
-  const original = createRequire(path.join(/*turbopackIgnore: true*/ root, "package.json")).resolve("pdfjs-dist/legacy/build/pdf.worker.mjs");
+  const original = resolvePackage("pdfjs-dist/legacy/build/pdf.worker.mjs", root);
   const patched = patchWorkerSource(fs.readFileSync(original, "utf8"));
   if (!patched) {
     console.warn("[folio] pdf.js's text extraction was not patched (pdfjs-dist changed): OT1 ligatures in bitmap fonts read as spaces");
@@ -56,6 +56,5 @@ export function pdfjsWorkerUrl(root: string = process.cwd()): string {
 
 /** The directory of pdf.js's WebAssembly decoders (pdfjs-dist/wasm/), with its trailing slash, as pdf.js wants it. */
 export function pdfjsWasmUrl(root: string = process.cwd()): string {
-  const pkg = createRequire(path.join(/*turbopackIgnore: true*/ root, "package.json")).resolve("pdfjs-dist/package.json");
-  return path.join(path.dirname(pkg), "wasm") + path.sep;
+  return path.join(path.dirname(resolvePackage("pdfjs-dist/package.json", root)), "wasm") + path.sep;
 }

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import type { TextItem, TextMarkedContent } from "pdfjs-dist/types/src/display/api";
 import { PdfExtractError, type Item, type PageRange, type RawPage } from "./extract-types";
-import { drawsImages, harmonizeOcrSizes, OCR_MIN_CONFIDENCE, ocrBudget, ocrEnabled, ocrPage, releaseOcr, type CanvasFactory } from "./ocr";
+import { drawsImages, harmonizeOcrSizes, ocrEnabled, ocrSession, type CanvasFactory } from "./ocr";
 import { looksUnreadable } from "../text/unreadable";
 import { pdfjsWasmUrl, pdfjsWorkerUrl } from "./pdfjs-patch";
 
@@ -131,11 +131,7 @@ export async function readPages(doc: PdfjsDocument, range?: PageRange, language?
   const pages: RawPage[] = [];
   const first = range?.first ?? 1;
   const last = Math.min(doc.numPages, range?.last ?? doc.numPages);
-  const ocr = language !== undefined && ocrEnabled();
-  const budget = ocrBudget();
-  let ocrUsed = false;
-  let ocrRead = 0;
-  let costlyMisses = 0;
+  const ocr = language !== undefined && ocrEnabled() ? ocrSession(language) : null;
   const ocrItems = new Map<number, Item[]>();
   try {
     for (let n = first; n <= last; n++) {
@@ -157,30 +153,17 @@ export async function readPages(doc: PdfjsDocument, range?: PageRange, language?
         // No text layer but an image (a scan), or unreadable text (its glyphs may still be
         // legible): the page is read by OCR, within the chunk's OCR time budget.
         if (ocr && items.length === 0 && (unreadable || (await drawsImages(page)))) {
-          // Images of noise cost seconds each and give nothing (pages with no text are not
-          // charged): after three such in a row and none read, the chunk's OCR stops.
-          if (budget.spent() > budget.seconds || (ocrRead === 0 && costlyMisses >= 3)) {
-            why = "ocr-budget";
+          const seen = await ocr.read(page, (doc as unknown as { canvasFactory: CanvasFactory }).canvasFactory);
+          if ("items" in seen) {
+            items = seen.items;
+            read = { confidence: Math.round(seen.confidence) };
+            why = undefined;
           } else {
-            ocrUsed = true;
-            const before = budget.spent();
-            const seen = await ocrPage(page, (doc as unknown as { canvasFactory: CanvasFactory }).canvasFactory, language);
-            if (seen.confidence >= OCR_MIN_CONFIDENCE && seen.items.length) {
-              items = seen.items;
-              read = { confidence: Math.round(seen.confidence) };
-              why = undefined;
-              ocrRead++;
-              costlyMisses = 0;
-            } else {
-              // Noise, or a cipher's boxes: Tesseract's guesses are not text.
-              why = unreadable ? "unreadable" : "ocr-nothing";
-              costlyMisses = budget.spent() - before >= budget.noiseSeconds ? costlyMisses + 1 : 0;
-            }
+            // Out of OCR time; or noise, or a cipher's boxes: Tesseract's guesses are not text.
+            why = seen.missed === "budget" ? "ocr-budget" : unreadable ? "unreadable" : "ocr-nothing";
           }
         }
-        const nums = new Float64Array(4 * items.length);
-        items.forEach((it, i) => nums.set([it.x, it.y, it.width, it.fontSize], 4 * i));
-        const raw: RawPage = { page: at, width: Math.abs(x1 - x0), height: Math.abs(y1 - y0), strs: items.map((it) => it.str), nums };
+        const raw: RawPage = { page: at, width: Math.abs(x1 - x0), height: Math.abs(y1 - y0), ...packItems(items) };
         if (read) {
           raw.ocr = read;
           ocrItems.set(pages.length, items);
@@ -196,19 +179,21 @@ export async function readPages(doc: PdfjsDocument, range?: PageRange, language?
     }
   } finally {
     // The OCR engine's memory goes back between chunks.
-    if (ocrUsed) await releaseOcr();
+    await ocr?.end();
   }
   if (ocrItems.size) {
     const indexes = [...ocrItems.keys()];
     const even = harmonizeOcrSizes(indexes.map((i) => ocrItems.get(i)!));
-    indexes.forEach((pi, k) => {
-      const items = even[k];
-      const nums = new Float64Array(4 * items.length);
-      items.forEach((it, i) => nums.set([it.x, it.y, it.width, it.fontSize], 4 * i));
-      pages[pi] = { ...pages[pi], strs: items.map((it) => it.str), nums };
-    });
+    indexes.forEach((pi, k) => (pages[pi] = { ...pages[pi], ...packItems(even[k]) }));
   }
   return pages;
+}
+
+/** Items as the strings and the flat x, y, width, fontSize numbers of a RawPage. */
+function packItems(items: Item[]): Pick<RawPage, "strs" | "nums"> {
+  const nums = new Float64Array(4 * items.length);
+  items.forEach((it, i) => nums.set([it.x, it.y, it.width, it.fontSize], 4 * i));
+  return { strs: items.map((it) => it.str), nums };
 }
 
 function toItems(raw: Array<TextItem | TextMarkedContent>): Item[] {

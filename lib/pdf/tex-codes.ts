@@ -31,7 +31,7 @@ const T1_ACCENTS = new Set([0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08
 const OT1_ACCENTS = new Set([0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18]);
 
 // \r too: OT1's fl (pdf.js keeps 0x0B-0x0D as they are, lib/pdf/pdfjs-patch.ts); \t and \n are text.
-const CONTROL = /[\u0000-\u0008\u000b-\u000d\u000e-\u001f]/;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f]/;
 
 /**
  * Whether the page's low codes are OT1's: T1 fonts have real accented letters (é is 0xE9 there,

@@ -84,7 +84,7 @@ async function processChunk(pdf: PdfSource, opts: ProcessorOptions, options: Loc
   if (ocred.length) {
     const mean = Math.round(ocred.reduce((n, p) => n + (p.ocr?.confidence ?? 0), 0) / ocred.length);
     const one = ocred.length === 1;
-    warnings.push(`OCR: page${one ? "" : "s"} ${listText(ocred.map((p) => p.page))} ${one ? "has" : "have"} no text layer and ${one ? "was" : "were"} read by OCR (mean confidence ${mean}%)`);
+    warnings.push(`OCR: page${one ? "" : "s"} ${pagesText(ocred.map((p) => p.page))} ${one ? "has" : "have"} no text layer and ${one ? "was" : "were"} read by OCR (mean confidence ${mean}%)`);
   }
   const damaged = new Set<number>();
   extracted.forEach((p, i) => {
@@ -95,13 +95,13 @@ async function processChunk(pdf: PdfSource, opts: ProcessorOptions, options: Loc
   const cipher = reports.filter((p) => p.noText === "unreadable").map((p) => p.page);
   if (cipher.length) {
     warnings.push(
-      `UNREADABLE_TEXT: ${cipher.length === reports.length ? "no page of this chunk has readable text" : `page${cipher.length > 1 ? "s" : ""} ${listText(cipher)}`}: the text is a font's private codes, not letters (no usable Unicode map), and OCR could not read it either`,
+      `UNREADABLE_TEXT: ${cipher.length === reports.length ? "no page of this chunk has readable text" : `page${cipher.length > 1 ? "s" : ""} ${pagesText(cipher)}`}: the text is a font's private codes, not letters (no usable Unicode map), and OCR could not read it either`,
     );
   }
   const blank = reports.filter((p) => p.noTextLayer && !damaged.has(p.page) && p.noText !== "unreadable");
   const because = (p: PageReport) => (p.noText === "ocr-nothing" ? " (OCR found no print in its image)" : p.noText === "ocr-budget" ? " (its image was not read: this chunk's OCR time ran out, or its images so far held only noise)" : "");
   if (reports.length && blank.length === reports.length) {
-    warnings.push(`NO_TEXT_LAYER: no page of this chunk has a text layer (pages ${rangeText(blank.map((p) => p.page))})${because(blank[0])}`);
+    warnings.push(`NO_TEXT_LAYER: no page of this chunk has a text layer (pages ${pagesText(blank.map((p) => p.page))})${because(blank[0])}`);
   } else {
     for (const p of blank) warnings.push(`NO_TEXT_LAYER: page ${p.page} has no text layer${because(p)}`);
   }
@@ -114,10 +114,7 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-function listText(pages: number[]): string {
+/** "5", "5-6" or "3-5,9". */
+function pagesText(pages: number[]): string {
   return formatPageRanges(pages) ?? "";
-}
-
-function rangeText(pages: number[]): string {
-  return pages.length === 1 ? String(pages[0]) : `${pages[0]}-${pages[pages.length - 1]}`;
 }

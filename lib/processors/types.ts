@@ -3,6 +3,7 @@
  * Processors are pure with respect to their input: the same bytes and options give the same
  * result, so `${id}:${version}` plus the chunk's hash and options make a safe cache key.
  */
+import type { NoTextReason } from "@/lib/pdf/extract-types";
 
 export type ProcessorOptions = {
   /** BCP 47 language tag of the book ("fr", "en", ...). */
@@ -35,7 +36,7 @@ export type PageReport = {
   /** The page had no text layer and was read by OCR (Tesseract's mean word confidence, 0-100). */
   ocr?: { confidence: number };
   /** Why the page gave no text although it might hold some (see ExtractedPage.noText). */
-  noText?: "unreadable" | "ocr-nothing" | "ocr-budget";
+  noText?: NoTextReason;
 };
 
 export type ChunkResult = {

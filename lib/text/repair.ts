@@ -621,34 +621,27 @@ export function paragraphStream(paragraphs: Paragraph[]): TextStream {
   return { text, runs, paragraphs: starts };
 }
 
-/** The kind of the paragraph holding the character at `offset` of a paragraph stream. */
-export function kindAt(stream: TextStream, offset: number): Paragraph["kind"] {
-  const paras = stream.paragraphs;
+/** The last of `marks` (sorted by start) starting at or before `offset`; the first one if none does. */
+function markAt<T extends { start: number }>(marks: T[], offset: number): T | undefined {
   let lo = 0;
-  let hi = paras.length - 1;
-  let found: Paragraph["kind"] = paras.length ? paras[0].kind : "body";
+  let hi = marks.length - 1;
+  let found = marks[0];
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (paras[mid].start <= offset) {
-      found = paras[mid].kind;
+    if (marks[mid].start <= offset) {
+      found = marks[mid];
       lo = mid + 1;
     } else hi = mid - 1;
   }
   return found;
 }
 
+/** The kind of the paragraph holding the character at `offset` of a paragraph stream. */
+export function kindAt(stream: TextStream, offset: number): Paragraph["kind"] {
+  return markAt(stream.paragraphs, offset)?.kind ?? "body";
+}
+
 /** The page index (0-based, in the input) of the character at `offset` of a paragraph stream. */
 export function pageAt(stream: TextStream, offset: number): number {
-  const runs = stream.runs;
-  let lo = 0;
-  let hi = runs.length - 1;
-  let found = runs.length ? runs[0].pageIndex : 0;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (runs[mid].start <= offset) {
-      found = runs[mid].pageIndex;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
+  return markAt(stream.runs, offset)?.pageIndex ?? 0;
 }

@@ -84,7 +84,7 @@ export const QUALITY_BOOKS: BookRecipe[] = [
     expectedPages: 34,
     needs: ["pdflatex", "pdftoppm"],
     args: ["200", "--paragraphs=240"],
-    helpers: ["to-latex.ts", "to-scan.ts"],
+    helpers: ["latex.sh", "to-latex.ts", "to-scan.ts"],
     scan: true,
   },
   BOOKS.dumas,
