@@ -171,11 +171,7 @@ export class IsolatedPool<Req, Ans> {
       const now = cpuSecondsOf(slot.child.pid);
       if (now !== null && !slot.niced && now - slot.cpuAtStart > Math.min(NICE_AFTER_CPU_S, limits.cpuSeconds / 2) && slot.child.pid) {
         slot.niced = true;
-        try {
-          os.setPriority(slot.child.pid, 19);
-        } catch {
-          // not permitted here: the task keeps its priority
-        }
+        niceAllThreads(slot.child.pid, 19);
       }
       if (now !== null && now - slot.cpuAtStart > limits.cpuSeconds) {
         this.kill(slot, new IsolatedTaskError("cpu", `the parsing process used more than ${limits.cpuSeconds} s of CPU`));
@@ -255,5 +251,27 @@ export class IsolatedPool<Req, Ans> {
       });
       (slot.child.stdin as Writable).end();
     });
+  }
+}
+
+/**
+ * Lowers the priority of every thread of a process. On Linux a priority belongs to a thread:
+ * setting it for the pid left the threads the child already had at their own (V8's, and the OCR
+ * engine's: under load its thread slowed another user's job 10×). Threads started later inherit
+ * the priority of the thread that starts them.
+ */
+export function niceAllThreads(pid: number, priority: number): void {
+  let tids: number[] = [pid];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`).map(Number).filter((t) => Number.isInteger(t) && t > 0);
+  } catch {
+    // no /proc (not Linux): the process's own priority only
+  }
+  for (const tid of tids) {
+    try {
+      os.setPriority(tid, priority);
+    } catch {
+      // gone, or not permitted here: that thread keeps its priority
+    }
   }
 }
