@@ -147,6 +147,18 @@ async function workerFor(lang: "fra" | "eng"): Promise<TessWorker> {
   return worker;
 }
 
+let onFirstOcr: (() => void) | null = null;
+
+/**
+ * Called once in this process before its first page is read by OCR. The parsing child lowers its
+ * priority there (lib/sandbox/parse-child.ts): OCR costs seconds of CPU a page, and another
+ * user's text chunk must not wait for it (under two busy cores the 3 s of OCR before the pool's
+ * CPU check demoted the child slowed a bystander's job 2.5×).
+ */
+export function beforeFirstOcr(hook: () => void): void {
+  onFirstOcr = hook;
+}
+
 /**
  * The OCR of one chunk's pages: each page within the chunk's budget (ocrBudget), and no more
  * after three costly misses with nothing read (images of noise). `end()` lets the engine go.
@@ -161,6 +173,11 @@ export function ocrSession(language: string | undefined) {
       // Images of noise cost seconds each and give nothing (pages with no text are not charged).
       if (budget.spent() > budget.seconds || (read === 0 && costlyMisses >= 3)) return { missed: "budget" };
       used = true;
+      if (onFirstOcr) {
+        const hook = onFirstOcr;
+        onFirstOcr = null;
+        hook();
+      }
       const before = budget.spent();
       const seen = await ocrPage(page, canvasFactory, language);
       if (seen.confidence >= OCR_MIN_CONFIDENCE && seen.items.length) {

@@ -9,8 +9,12 @@ import { serveTasks } from "./child-loop";
 import { runParseTask, type ParseRequest } from "./parse-tasks";
 import { preloadPdfjs } from "../pdf/extract";
 import { warmUpChunkPipeline } from "../pdf/warmup";
+import { beforeFirstOcr } from "../pdf/ocr";
+import { niceAllThreads } from "../runtime/nice";
 
 preloadPdfjs();
+// OCR yields the cores from its first page on; the pool retires a child that lowered itself.
+beforeFirstOcr(() => niceAllThreads(process.pid, 19));
 // While no task has come yet: compile the chunk pipeline on a small PDF of our own (a cold
 // child's first chunk took several times as long as the next ones). A task that arrives meanwhile
 // waits for it: the child keeps one document open at a time (lib/pdf/extract.ts), and a task

@@ -18,9 +18,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { log } from "../log";
+import { niceAllThreads, niceOf } from "../runtime/nice";
 import { classifyExit, isolatedCommand, isolatedEnv, IsolatedTaskError, type IsolatedLimits } from "./isolated";
 
 export type PoolOptions = {
@@ -41,7 +41,7 @@ export class ChildTaskError extends Error {
   }
 }
 
-type Task = { id: number; req: unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Task = { id: number; at: number; req: unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type Slot = {
   child: ChildProcess;
   task: Task | null;
@@ -100,7 +100,7 @@ export class IsolatedPool<Req, Ans> {
   run(req: Req): Promise<Ans> {
     if (this.closed) return Promise.reject(new Error("the parsing pool is closed"));
     return new Promise<Ans>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, req, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ id: this.nextId++, at: Date.now(), req, resolve: resolve as (v: unknown) => void, reject });
       this.pump();
     });
   }
@@ -135,6 +135,7 @@ export class IsolatedPool<Req, Ans> {
     const cmd = isolatedCommand(this.opts.nodeArgs, this.opts.limits, cpuBudget);
     const child = spawn(cmd[0], cmd.slice(1), { stdio: ["pipe", "ignore", "pipe", "pipe"], env: isolatedEnv() });
     this.started++;
+    log.debug("pool spawn", { pid: child.pid, slots: this.slots.length });
     const slot: Slot = { child, task: null, done: 0, stderr: "", killedFor: null, timers: [], cpuAtStart: 0, niced: false };
     this.slots.push(slot);
     (child.stdin as Writable).on("error", () => undefined);
@@ -162,6 +163,7 @@ export class IsolatedPool<Req, Ans> {
 
   private assign(slot: Slot, task: Task): void {
     slot.task = task;
+    log.debug("pool assign", { task: task.id, kind: (task.req as { kind?: string }).kind, waited: Date.now() - task.at, pid: slot.child.pid, done: slot.done, busy: this.slots.filter((s) => s.task).length, slots: this.slots.length });
     slot.stderr = "";
     slot.child.ref();
     const limits = this.opts.limits;
@@ -206,12 +208,14 @@ export class IsolatedPool<Req, Ans> {
     }
     if (!task || msg.id !== task.id || slot.killedFor) return;
     this.clearTimers(slot);
+    log.debug("pool answer", { task: task.id, ms: Date.now() - task.at, pid: slot.child.pid });
     slot.task = null;
     slot.done++;
     if (msg.ok) task.resolve(msg.answer);
     else task.reject(new ChildTaskError(String(msg.error)));
     const rss = rssMbOf(slot.child.pid);
-    if (slot.niced || slot.done >= (this.opts.recycleAfter ?? 50) || (rss !== null && rss > (this.opts.recycleRssMb ?? 300))) void this.retire(slot);
+    // A child that lowered its own priority below ours (OCR: lib/pdf/ocr.ts) cannot raise it again: retired too.
+    if (slot.niced || (niceOf(slot.child.pid) ?? 0) > (niceOf(process.pid) ?? 0) || slot.done >= (this.opts.recycleAfter ?? 50) || (rss !== null && rss > (this.opts.recycleRssMb ?? 300))) void this.retire(slot);
     else this.idle(slot);
     this.pump();
   }
@@ -251,27 +255,5 @@ export class IsolatedPool<Req, Ans> {
       });
       (slot.child.stdin as Writable).end();
     });
-  }
-}
-
-/**
- * Lowers the priority of every thread of a process. On Linux a priority belongs to a thread:
- * setting it for the pid left the threads the child already had at their own (V8's, and the OCR
- * engine's: under load its thread slowed another user's job 10×). Threads started later inherit
- * the priority of the thread that starts them.
- */
-export function niceAllThreads(pid: number, priority: number): void {
-  let tids: number[] = [pid];
-  try {
-    tids = fs.readdirSync(`/proc/${pid}/task`).map(Number).filter((t) => Number.isInteger(t) && t > 0);
-  } catch {
-    // no /proc (not Linux): the process's own priority only
-  }
-  for (const tid of tids) {
-    try {
-      os.setPriority(tid, priority);
-    } catch {
-      // gone, or not permitted here: that thread keeps its priority
-    }
   }
 }

@@ -1,12 +1,12 @@
 /**
- * niceAllThreads (lib/sandbox/pool.ts): a parsing child past its CPU allowance gets every thread
+ * niceAllThreads (lib/runtime/nice.ts): a parsing child past its CPU allowance gets every thread
  * lowered, not only its main one (on Linux a priority is a thread's: the OCR engine's worker
  * thread kept nice 0 and slowed another user's job under load).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { niceAllThreads } from "@/lib/sandbox/pool";
+import { niceAllThreads } from "@/lib/runtime/nice";
 
 const niceOf = (pid: number, tid: string) => Number(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[16]);
 let child: ReturnType<typeof spawn> | null = null;

@@ -11,13 +11,14 @@ import { makeNovel } from "../fixtures/pdfs";
 
 /**
  * A child speaking the pool's protocol (tasks on stdin, answers on fd 3) whose behaviour each
- * task chooses: echo, native memory hog, spin, sleep, crash, or report its pid.
+ * task chooses: echo, native memory hog, spin, sleep, crash, lower its own priority (as OCR
+ * does), and report its pid.
  */
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "folio-pool-"));
 const childFile = path.join(dir, "child.mjs");
 fs.writeFileSync(
   childFile,
-  `import fs from "node:fs"; import readline from "node:readline";
+  `import fs from "node:fs"; import os from "node:os"; import readline from "node:readline";
 const out = fs.createWriteStream("", { fd: 3 });
 readline.createInterface({ input: process.stdin }).on("line", (line) => {
   const { id, req } = JSON.parse(line);
@@ -28,6 +29,7 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
   else if (req.do === "spin") { for (;;) {} }
   else if (req.do === "sleep") setTimeout(() => answer("late"), 1e9);
   else if (req.do === "crash") process.exit(3);
+  else if (req.do === "lower") { os.setPriority(Math.min(19, os.getPriority() + 5)); answer({ twice: 0, pid: process.pid }); }
 });
 `,
 );
@@ -96,6 +98,16 @@ describe("IsolatedPool (long-lived capped children)", () => {
     expect(pids[0]).toBe(pids[1]);
     expect(pids[2]).not.toBe(pids[1]);
     expect(pids[2]).toBe(pids[3]);
+    expect(p.deaths).toBe(0);
+  });
+
+  it("retires a child that lowered its own priority (it cannot raise it again); the next task gets one at the pool's", async () => {
+    const p = pool();
+    const first = await p.run({ do: "echo", n: 1 });
+    expect((await p.run({ do: "lower" })).pid).toBe(first.pid);
+    const next = await p.run({ do: "echo", n: 1 });
+    expect(next.pid).not.toBe(first.pid);
+    expect(os.getPriority(next.pid)).toBe(os.getPriority());
     expect(p.deaths).toBe(0);
   });
 });
