@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   });
   try {
     await stack.start();
-    process.env.FOLIO_DATA_DIR = stack.dataDir;
+    stack.shareData();
     const { db } = await import("../lib/db");
     const adminToken = (await benchAccount("bench-admin@folio.test", { role: "ADMIN" })).token;
     const otherToken = (await benchAccount("bench-user@folio.test")).token;

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const stack = new Stack({ env, functionsProcess: WORKER });
   try {
     await stack.start();
-    process.env.FOLIO_DATA_DIR = stack.dataDir;
+    stack.shareData();
     const { db } = await import("../lib/db");
     const user = await benchAccount("bench-reader@folio.test");
     const token = user.token;

@@ -6,6 +6,7 @@ declare module "vitest" {
     baseUrl: string;
     eventsUrl: string;
     dataDir: string;
+    databaseUrl: string;
     adminEmail: string;
     adminPassword: string;
   }
@@ -21,6 +22,7 @@ export default async function setup(project: TestProject) {
   project.provide("baseUrl", app.baseUrl);
   project.provide("eventsUrl", app.eventsUrl);
   project.provide("dataDir", app.dataDir);
+  project.provide("databaseUrl", app.databaseUrl ?? "");
   project.provide("adminEmail", app.adminEmail);
   project.provide("adminPassword", app.adminPassword);
   return async () => {

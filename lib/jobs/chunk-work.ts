@@ -126,7 +126,7 @@ async function computeChunkResult(chunk: ClaimedChunk): Promise<{ outcome: Compu
   const inPlace = chunk.storageKey === chunk.job.fileKey;
   const key = resultCacheKey(inPlace ? `${chunk.sha256}#${chunk.startPage}-${chunk.endPage}` : chunk.sha256, processor, opts);
   const source: ChunkSource = inPlace
-    ? { storageKey: chunk.storageKey, firstPage: chunk.startPage, lastPage: chunk.endPage, expectSize: chunk.job.fileSize }
+    ? { storageKey: chunk.storageKey, firstPage: chunk.startPage, lastPage: chunk.endPage, expectSize: Number(chunk.job.fileSize) }
     : { storageKey: chunk.storageKey, firstPage: 1, lastPage: chunk.endPage - chunk.startPage + 1, sha256: chunk.sha256 };
   const { result, cacheHit } = await storedOrComputed({ id: chunkId, bypassCache: chunk.bypassCache }, source, key, processor, opts);
   if (rewrite) await markWaitingForProvider(chunkId);

@@ -13,7 +13,7 @@ export function serializeJob(j: Job) {
     userId: j.userId,
     status: j.status,
     fileName: j.fileName,
-    fileSize: j.fileSize,
+    fileSize: Number(j.fileSize),
     fileSha256: j.fileSha256,
     pageCount: j.pageCount,
     sentenceWordLimit: j.sentenceWordLimit,

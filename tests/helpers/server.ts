@@ -5,6 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { newInngestKeys } from "../../scripts/inngest-keys.mjs";
+import { freshDatabaseUrl } from "./database";
 
 export type CapturedEvent = { name: string; data: Record<string, unknown>; id?: string; ts?: number; key?: string };
 
@@ -12,6 +13,8 @@ export type TestApp = {
   baseUrl: string;
   eventsUrl: string;
   dataDir: string;
+  /** PostgreSQL under test:distributed; undefined: the SQLite file in dataDir. */
+  databaseUrl?: string;
   adminEmail: string;
   adminPassword: string;
   /** The Inngest keys the app runs with (signed mode, as in production). */
@@ -99,6 +102,7 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
   const keys = newInngestKeys();
   const adminEmail = "admin@folio.test";
   const adminPassword = "admin-password-1";
+  const databaseUrl = await freshDatabaseUrl("app");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -114,6 +118,7 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
     INNGEST_BASE_URL: sink.url,
     INNGEST_SIGNING_KEY: keys.signingKey,
     INNGEST_EVENT_KEY: keys.eventKey,
+    DATABASE_URL: databaseUrl,
     ...extraEnv,
   };
   const prep = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/prepare.ts"], { cwd: ROOT, env, encoding: "utf8" });
@@ -133,6 +138,7 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
     baseUrl,
     eventsUrl: `${sink.url}/__events`,
     dataDir,
+    databaseUrl,
     adminEmail,
     adminPassword,
     keys,

@@ -5,6 +5,7 @@ import path from "node:path";
 import { freePort, TEST_DIST } from "./server";
 import { niced } from "../../scripts/env.mjs";
 import { newInngestKeys } from "../../scripts/inngest-keys.mjs";
+import { freshDatabaseUrl } from "./database";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
@@ -24,6 +25,9 @@ export type StackOptions = {
  */
 export class Stack {
   readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "folio-stack-"));
+  /** PostgreSQL under test:distributed (tests/helpers/database.ts); undefined: SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  private databaseMade = false;
   appPort = 0;
   runnerPort = 0;
   functionsPort = 0;
@@ -35,6 +39,13 @@ export class Stack {
   readonly keys = newInngestKeys();
 
   constructor(private readonly opts: StackOptions = {}) {}
+
+  /** Points this process's lib/ modules (database, storage) at the stack's data. */
+  shareData(): void {
+    process.env.FOLIO_DATA_DIR = this.dataDir;
+    if (this.databaseUrl) process.env.DATABASE_URL = this.databaseUrl;
+    else delete process.env.DATABASE_URL;
+  }
 
   get baseUrl() {
     return `http://127.0.0.1:${this.appPort}`;
@@ -48,6 +59,10 @@ export class Stack {
   }
 
   async start(): Promise<this> {
+    if (!this.databaseMade) {
+      this.databaseUrl = this.opts.env?.DATABASE_URL ?? (await freshDatabaseUrl("stack"));
+      this.databaseMade = true;
+    }
     this.appPort = await freePort();
     this.runnerPort = await freePort();
     if (this.opts.functionsProcess !== false) this.functionsPort = await freePort();
@@ -71,6 +86,7 @@ export class Stack {
       FOLIO_RUNNER_BACKOFF_SCALE: "0.01",
       FOLIO_RUNNER_LOG_LEVEL: "warn",
       FOLIO_HEARTBEAT_MS: "500",
+      DATABASE_URL: this.databaseUrl,
       ...this.opts.env,
     };
     const prep = spawnSync(bin("tsx"), ["scripts/prepare.ts"], { cwd: ROOT, env: this.env, encoding: "utf8" });

@@ -55,8 +55,8 @@ async function makeChunks(jobId: string, seeds: ChunkSeed[]) {
       },
     });
     if (s.updatedAgoMs !== undefined) {
-      // updatedAt is maintained by Prisma; set it with SQL to place the chunk in the past.
-      await db.$executeRawUnsafe(`UPDATE "Chunk" SET "updatedAt" = ? WHERE "id" = ?`, new Date(now - s.updatedAgoMs).toISOString(), chunk.id);
+      // updatedAt is maintained by Prisma, but a value given explicitly is kept: the chunk is placed in the past.
+      await db.chunk.update({ where: { id: chunk.id }, data: { updatedAt: new Date(now - s.updatedAgoMs) } });
     }
     out.push(chunk);
   }

@@ -5,7 +5,7 @@ import { baseUrl, bearer, errorCode, newUser, signIn } from "../helpers/client";
 import { startTestApp, type TestApp } from "../helpers/server";
 import bcrypt from "bcryptjs";
 import { setUserRole } from "@/lib/users";
-import { db } from "@/lib/db";
+import { db, openDatabase } from "@/lib/db";
 
 /** Sign-in abuse, sessions that end, sign-up limits and modes, weak passwords. */
 
@@ -298,11 +298,9 @@ describe("sign-up", () => {
   });
 });
 
-/** The id of a user in another test app's database (its SQLite file under its data dir). */
+/** The id of a user in another test app's database (its PostgreSQL database, or its SQLite file under its data dir). */
 async function pendingUserId(app: TestApp, who: string): Promise<string> {
-  const { PrismaClient } = await import("@/lib/generated/prisma/client");
-  const { SharedSQLiteAdapter } = await import("@/lib/db/adapter");
-  const client = new PrismaClient({ adapter: new SharedSQLiteAdapter({ url: `file:${path.join(app.dataDir, "folio.db")}` }) });
+  const client = openDatabase(app.databaseUrl ?? `file:${path.join(app.dataDir, "folio.db")}`);
   try {
     const row = await client.user.findUnique({ where: { email: who }, select: { id: true, approved: true } });
     if (!row) throw new Error(`no user ${who}`);

@@ -7,8 +7,10 @@ const MIN = 60_000;
 let user: TestUser;
 
 async function setUpdatedAt(table: "Job" | "Chunk", id: string, agoMs: number): Promise<void> {
-  // updatedAt is maintained by Prisma; set it with SQL to place the row in the past.
-  await db.$executeRawUnsafe(`UPDATE "${table}" SET "updatedAt" = ? WHERE "id" = ?`, new Date(Date.now() - agoMs).toISOString(), id);
+  // updatedAt is maintained by Prisma, but a value given explicitly is kept: the row is placed in the past.
+  const updatedAt = new Date(Date.now() - agoMs);
+  if (table === "Job") await db.job.update({ where: { id }, data: { updatedAt } });
+  else await db.chunk.update({ where: { id }, data: { updatedAt } });
 }
 
 async function processingJob(name: string) {

@@ -51,7 +51,7 @@ function watchBalance(u: TestUser): { stop(): Promise<number> } {
 beforeAll(async () => {
   stack = await new Stack().start();
   useBaseUrl(stack.baseUrl);
-  process.env.FOLIO_DATA_DIR = stack.dataDir;
+  stack.shareData();
   // The runner syncs the app's functions on start: an event sent before that finds no function.
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

@@ -73,7 +73,7 @@ function pids() {
 beforeAll(async () => {
   stack = await new Stack({ env: { FOLIO_MAX_UPLOAD_MB: "120", FOLIO_PARSE_CPU_SECONDS: "20", FOLIO_UPLOADS_PER_HOUR: "1000" } }).start();
   useBaseUrl(stack.baseUrl);
-  process.env.FOLIO_DATA_DIR = stack.dataDir;
+  stack.shareData();
   for (const [name, child] of [["web", stack.app], ["functions", stack.functions], ["runner", stack.runner]] as const) {
     child?.on("exit", (code, signal) => console.log(`[hostile] the ${name} process exited (code ${code}, signal ${signal})`));
   }

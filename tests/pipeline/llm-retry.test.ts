@@ -38,7 +38,7 @@ beforeAll(async () => {
     },
   }).start();
   useBaseUrl(stack.baseUrl);
-  process.env.FOLIO_DATA_DIR = stack.dataDir;
+  stack.shareData();
   user = await newUser("llm");
 });
 

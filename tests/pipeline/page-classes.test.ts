@@ -49,7 +49,7 @@ async function result(u: TestUser, id: string): Promise<ResultJson> {
 beforeAll(async () => {
   stack = await new Stack().start();
   useBaseUrl(stack.baseUrl);
-  process.env.FOLIO_DATA_DIR = stack.dataDir;
+  stack.shareData();
 }, 120_000);
 
 afterAll(async () => {

@@ -32,7 +32,7 @@ async function upJob(u: TestUser, bytes: Uint8Array): Promise<string> {
 beforeAll(async () => {
   stack = await new Stack().start();
   useBaseUrl(stack.baseUrl);
-  process.env.FOLIO_DATA_DIR = stack.dataDir;
+  stack.shareData();
   user = await newUser("pipeline");
 });
 

@@ -25,7 +25,7 @@ let user: TestUser;
 beforeAll(async () => {
   stack = await new Stack().start();
   useBaseUrl(stack.baseUrl);
-  process.env.FOLIO_DATA_DIR = stack.dataDir;
+  stack.shareData();
   user = await newUser("typesetters");
   await setBalance(user.id, 1000);
 }, 120_000);

@@ -25,7 +25,7 @@ const ADMIN = { email: "matrix-admin@folio.test", password: "matrix-admin-passwo
 beforeAll(async () => {
   stack = await new Stack({ env: { FOLIO_ADMIN_EMAIL: ADMIN.email, FOLIO_ADMIN_PASSWORD: ADMIN.password } }).start();
   useBaseUrl(stack.baseUrl);
-  process.env.FOLIO_DATA_DIR = stack.dataDir;
+  stack.shareData();
   adminCookie = await signIn(ADMIN.email, ADMIN.password);
   owner = await newUser("owner");
   other = await newUser("other");

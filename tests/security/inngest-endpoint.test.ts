@@ -20,7 +20,7 @@ let jobId: string;
 beforeAll(async () => {
   stack = await new Stack().start();
   useBaseUrl(stack.baseUrl);
-  process.env.FOLIO_DATA_DIR = stack.dataDir;
+  stack.shareData();
   victim = await newUser("victim");
   const res = await upload(victim, await makeNovelPdf({ pages: 12, seed: 5 }));
   expect(res.status).toBe(202);

@@ -51,7 +51,7 @@ export async function runBookBench(opts: { pages?: number; log?: (line: string) 
   let functionsProcs: ProcSampler | null = null;
   try {
     await stack.start();
-    process.env.FOLIO_DATA_DIR = stack.dataDir;
+    stack.shareData();
     const { db } = await import("../../../lib/db");
     const { token } = await benchAccount("book-bench@folio.test", { tokenName: "book-bench" });
     appRss = new RssSampler(stack.app!.pid!);
