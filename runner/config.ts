@@ -16,6 +16,8 @@ export interface RunnerOptions {
   logLevel?: LogLevel;
   signingKey?: string;
   eventKey?: string;
+  /** Protocol recording file (JSON lines), see runner/record.ts. */
+  recordPath?: string;
 }
 
 export const DEFAULTS = {
@@ -44,7 +46,8 @@ function envNumber(env: NodeJS.ProcessEnv, name: string, opts: { min: number; in
  * FOLIO_RUNNER_WORKERS, FOLIO_RUNNER_BACKOFF_SCALE, FOLIO_RUNNER_LEASE_MS,
  * FOLIO_RUNNER_CALL_TIMEOUT_MS, FOLIO_RUNNER_RETENTION_DAYS, FOLIO_RUNNER_LOG_LEVEL,
  * FOLIO_RUNNER_TEST_FAIL_CHECKPOINTS=1 (test hook), FOLIO_RUNNER_SIGNING_KEY and
- * FOLIO_RUNNER_EVENT_KEY (signed mode; see runner/signing.ts).
+ * FOLIO_RUNNER_EVENT_KEY (signed mode; see runner/signing.ts), FOLIO_RUNNER_RECORD (protocol
+ * recording file; see runner/record.ts).
  */
 export function resolveConfig(opts: RunnerOptions = {}, env: NodeJS.ProcessEnv = process.env): RunnerConfig & { logLevel: LogLevel } {
   const retentionDays = envNumber(env, "FOLIO_RUNNER_RETENTION_DAYS", { min: 0 });
@@ -62,6 +65,7 @@ export function resolveConfig(opts: RunnerOptions = {}, env: NodeJS.ProcessEnv =
     logLevel: opts.logLevel ?? parseLogLevel(env.FOLIO_RUNNER_LOG_LEVEL, "info"),
     signingKey: opts.signingKey ?? (env.FOLIO_RUNNER_SIGNING_KEY || undefined),
     eventKey: opts.eventKey ?? (env.FOLIO_RUNNER_EVENT_KEY || undefined),
+    recordPath: opts.recordPath ?? (env.FOLIO_RUNNER_RECORD || undefined),
   };
   if (config.signingKey && !/^[0-9a-f]{32,}$/i.test(config.signingKey.replace(/^signkey-[\w]+-/, ""))) {
     throw new Error("FOLIO_RUNNER_SIGNING_KEY must be hex (optionally prefixed signkey-<env>-), as Inngest signing keys are");

@@ -1,4 +1,5 @@
 import type { Logger } from "./log";
+import type { Recorder } from "./record";
 import type { Registry } from "./registry";
 import type { Store } from "./store";
 
@@ -26,6 +27,8 @@ export interface RunnerConfig {
   signingKey?: string;
   /** Signed mode: the only key accepted at `/e/:key`. */
   eventKey?: string;
+  /** FOLIO_RUNNER_RECORD: append one JSON line per HTTP exchange with the app to this file. */
+  recordPath?: string;
 }
 
 export interface Stats {
@@ -51,6 +54,8 @@ export interface RunnerContext {
    * at `at` (ms); the scheduler arms its timer for it.
    */
   wake(at?: number): void;
+  /** Protocol recorder (runner/record.ts), only when FOLIO_RUNNER_RECORD is set. */
+  recorder?: Recorder;
 }
 
 export function newStats(): Stats {

@@ -186,6 +186,7 @@ export async function executeItem(ctx: RunnerContext, item: QueueItem, signal: A
       body: prep.body,
       timeoutMs: ctx.config.callTimeoutMs,
       signal,
+      recorder: ctx.recorder,
     });
   } catch (err) {
     transportError = err instanceof TransportError ? err : new TransportError(String(err), true);

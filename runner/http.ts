@@ -5,6 +5,7 @@
 
 import http from "node:http";
 import https from "node:https";
+import type { Recorder } from "./record";
 
 export interface HttpResponse {
   status: number;
@@ -35,6 +36,8 @@ export interface HttpRequestOptions {
   body?: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** FOLIO_RUNNER_RECORD: the exchange is appended to the recording (runner/record.ts). */
+  recorder?: Recorder;
 }
 
 function once(url: URL, opts: HttpRequestOptions): Promise<HttpResponse> {
@@ -84,6 +87,19 @@ function classify(err: unknown): TransportError {
 }
 
 export async function httpRequest(url: string, opts: HttpRequestOptions): Promise<HttpResponse> {
+  if (!opts.recorder) return request(url, opts);
+  const started = Date.now();
+  try {
+    const res = await request(url, opts);
+    opts.recorder.outgoing(url, opts, started, res);
+    return res;
+  } catch (err) {
+    opts.recorder.outgoing(url, opts, started, undefined, err);
+    throw err;
+  }
+}
+
+async function request(url: string, opts: HttpRequestOptions): Promise<HttpResponse> {
   const target = new URL(url);
   try {
     return await once(target, opts);

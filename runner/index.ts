@@ -10,6 +10,7 @@ import { resolveConfig, type RunnerOptions } from "./config";
 import { newStats, type RunnerContext, type Stats } from "./context";
 import { createLogger, type Logger } from "./log";
 import { Scheduler } from "./queue";
+import { createRecorder } from "./record";
 import { Registry } from "./registry";
 import { createServer } from "./server";
 import { Store } from "./store";
@@ -49,6 +50,7 @@ export async function startRunner(options: StartRunnerOptions = {}): Promise<Run
     stats: newStats(),
     instanceId: randomUUID(),
     wake: (at?: number) => scheduler?.wake(at),
+    recorder: createRecorder(config.recordPath, log),
   };
   let stopped = false;
   try {
@@ -86,6 +88,7 @@ export async function startRunner(options: StartRunnerOptions = {}): Promise<Run
     functions: registry.all().length,
     app_url: config.appUrl,
     fail_checkpoints: config.failCheckpoints || undefined,
+    record: config.recordPath,
   });
 
   if (config.appUrl) {

@@ -16,6 +16,7 @@ import type { RunnerContext } from "./context";
 import { seededUlid, ulid } from "./ids";
 import { completeRun, ingestEvent, memoize, runEvent } from "./runs";
 import { TERMINAL, getItem, getRun, memoState, num, numOrNull, str, strOrNull, toRun, toStep, type Tx } from "./store";
+import { noteRequestBody, noteResponse } from "./record";
 import { bearerMatches, eventKeyMatches } from "./signing";
 import { handleRegister, requestSync, sameEndpoint } from "./sync";
 import { renderIndex, type UiRun } from "./ui";
@@ -44,7 +45,11 @@ function readBody(req: http.IncomingMessage): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      noteRequestBody(req, text);
+      resolve(text);
+    });
     req.on("error", reject);
   });
 }
@@ -61,7 +66,9 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
 
 function send(res: http.ServerResponse, status: number, body: unknown, contentType = "application/json"): void {
   const text = typeof body === "string" && contentType !== "application/json" ? body : JSON.stringify(body);
-  res.writeHead(status, { "content-type": contentType, "x-inngest-server-kind": "dev", "content-length": Buffer.byteLength(text) });
+  const headers = { "content-type": contentType, "x-inngest-server-kind": "dev", "content-length": Buffer.byteLength(text) };
+  noteResponse(res, status, headers, text);
+  res.writeHead(status, headers);
   res.end(text);
 }
 
@@ -404,6 +411,7 @@ export function createServer(ctx: RunnerContext, hooks: ServerHooks): http.Serve
   };
 
   const server = http.createServer((req, res) => {
+    ctx.recorder?.watch(req, res);
     handler(req, res).catch((err: unknown) => {
       if (err instanceof HttpError) {
         if (!res.headersSent) send(res, err.status, { error: err.message, status: err.status });

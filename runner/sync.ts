@@ -71,7 +71,7 @@ export interface SyncOutcome {
 
 /** Sends the app's serve endpoint a PUT, which makes the SDK POST its functions to /fn/register. */
 export async function requestSync(ctx: RunnerContext, appUrl: string): Promise<SyncOutcome> {
-  const res = await httpRequest(appUrl, { method: "PUT", headers: { ...serverHeaders(ctx.config, ""), "content-type": "application/json" }, timeoutMs: 30_000 });
+  const res = await httpRequest(appUrl, { method: "PUT", headers: { ...serverHeaders(ctx.config, ""), "content-type": "application/json" }, timeoutMs: 30_000, recorder: ctx.recorder });
   let message = res.body;
   try {
     const parsed: unknown = JSON.parse(res.body);
