@@ -8,6 +8,8 @@
  * ideal ceil(chunks / concurrency) × latency (target ≤ 1.10), and the time to 202 of small
  * uploads made while that job runs (target p95 < 100 ms). Then the book bench: a 500-page
  * novel through the app with the local processor (target < 25 s, < 400 MB per process).
+ * FOLIO_BENCH_BACKEND=distributed runs it all on PostgreSQL and S3 (Ceph's RADOS Gateway), both
+ * started for the run (scripts/lib/distributed-backend.ts), instead of SQLite and local disk.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -18,6 +20,7 @@ import { ensureBuild } from "./lib/app-server";
 import { parseServerTiming } from "../lib/http/server-timing";
 import { runBookBench } from "./lib/quality/book-bench";
 import { benchAccount } from "./lib/bench-accounts";
+import { startDistributedBackend, type DistributedBackend } from "./lib/distributed-backend";
 
 const envInt = (name: string, def: number) => {
   const v = Number(process.env[name]);
@@ -154,11 +157,22 @@ async function main(): Promise<void> {
 }
 
 async function all(): Promise<void> {
-  await main();
-  if (process.env.FOLIO_BENCH_SKIP_BOOK === "1") return;
-  console.log("");
-  // Issue 5's figure: a 500-page novel end to end through the app with the local processor.
-  await runBookBench({ pages: envInt("FOLIO_BENCH_BOOK_PAGES", 500) });
+  let backend: DistributedBackend | null = null;
+  const kind = process.env.FOLIO_BENCH_BACKEND ?? "local";
+  if (kind === "distributed") {
+    backend = await startDistributedBackend();
+    Object.assign(process.env, backend.env);
+  } else if (kind !== "local") throw new Error(`FOLIO_BENCH_BACKEND must be local or distributed, not ${kind}`);
+  console.log(`Backend: ${kind === "distributed" ? "PostgreSQL + S3 (radosgw)" : "SQLite + local disk"}`);
+  try {
+    await main();
+    if (process.env.FOLIO_BENCH_SKIP_BOOK === "1") return;
+    console.log("");
+    // Issue 5's figure: a 500-page novel end to end through the app with the local processor.
+    await runBookBench({ pages: envInt("FOLIO_BENCH_BOOK_PAGES", 500) });
+  } finally {
+    backend?.stop();
+  }
 }
 
 all().then(

@@ -1,31 +1,27 @@
 /**
  * `npm run test:distributed`: the integration, pipeline and security suites against PostgreSQL
- * (Debian's server, started here in a temporary directory, stopped by its pid at the end), the
- * app in signed Inngest mode as always. One template database is migrated with the real CLI
- * (`prisma migrate deploy`, prisma/postgres/migrations); every app and Stack of the suites gets
- * its own copy of it (tests/helpers/database.ts).
+ * (Debian's server) and S3-compatible storage (Ceph's RADOS Gateway on a one-node in-memory
+ * cluster), both started in temporary directories and stopped by their pids at the end
+ * (scripts/lib/distributed-backend.ts), the app in signed Inngest mode as always. Each app or
+ * Stack of the suites gets its own database, copied from a template migrated once with the real
+ * CLI, and its own prefix in one bucket (tests/helpers/database.ts).
  * Extra arguments go to vitest (e.g. a file filter). Exits with vitest's status.
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { PgServer, pgBinDir } from "./lib/pg-server";
+import { startDistributedBackend } from "./lib/distributed-backend";
 
 const SUITES = ["tests/integration", "tests/pipeline", "tests/security"];
 
 async function run(): Promise<number> {
-  const bin = pgBinDir();
-  if (!bin) {
-    console.error("test:distributed needs PostgreSQL's server (Debian: apt-get install postgresql); .ci/run installs it.");
+  let backend;
+  try {
+    backend = await startDistributedBackend();
+  } catch (err) {
+    console.error(`test:distributed: ${(err as Error).message}`);
     return 1;
   }
-  const server = new PgServer(bin);
-  const stop = () => {
-    try {
-      server.stop();
-    } catch (err) {
-      console.error(`stopping PostgreSQL: ${(err as Error).message}`);
-    }
-  };
+  const stop = backend.stop;
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     process.once(sig, () => {
       stop();
@@ -33,20 +29,11 @@ async function run(): Promise<number> {
     });
   }
   try {
-    await server.start();
-    console.log(`PostgreSQL on ${server.host}:${server.port} (data in ${server.dir})`);
-    const template = server.createDatabase("folio_template");
     const root = path.resolve(__dirname, "..");
-    const migrate = spawnSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "migrate", "deploy"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: template },
-      stdio: "inherit",
-    });
-    if (migrate.status !== 0) throw new Error(`prisma migrate deploy failed on PostgreSQL (${migrate.status})`);
     const args = process.argv.slice(2);
     const vitest = spawnSync(path.join(root, "node_modules", ".bin", "vitest"), ["run", ...(args.length ? args : SUITES)], {
       cwd: root,
-      env: { ...process.env, FOLIO_TEST_PG_URL: server.url("postgres"), FOLIO_TEST_PG_TEMPLATE: "folio_template" },
+      env: { ...process.env, ...backend.env },
       stdio: "inherit",
     });
     return vitest.status ?? 1;

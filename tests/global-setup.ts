@@ -7,6 +7,7 @@ declare module "vitest" {
     eventsUrl: string;
     dataDir: string;
     databaseUrl: string;
+    storageEnv: Record<string, string>;
     adminEmail: string;
     adminPassword: string;
   }
@@ -23,6 +24,7 @@ export default async function setup(project: TestProject) {
   project.provide("eventsUrl", app.eventsUrl);
   project.provide("dataDir", app.dataDir);
   project.provide("databaseUrl", app.databaseUrl ?? "");
+  project.provide("storageEnv", app.storageEnv);
   project.provide("adminEmail", app.adminEmail);
   project.provide("adminPassword", app.adminPassword);
   return async () => {

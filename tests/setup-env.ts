@@ -4,3 +4,5 @@ import { inject } from "vitest";
 process.env.FOLIO_DATA_DIR = inject("dataDir");
 // Under test:distributed the app's PostgreSQL database (tests/helpers/database.ts), else its SQLite file.
 if (inject("databaseUrl")) process.env.DATABASE_URL = inject("databaseUrl");
+// ... and its S3 storage (a prefix of its own in the test bucket), else local disk in the data dir.
+Object.assign(process.env, inject("storageEnv"));

@@ -157,9 +157,7 @@ async function storedOrComputed(
     const cached = await readCachedResult(key);
     if (cached) return { result: cached, cacheHit: true };
   }
-  const storage = getStorage();
-  if (!storage.localPath) throw new ChunkError("INTERNAL_ERROR", "the storage backend gives no local path for the parser", false);
-  const file = storage.localPath(source.storageKey);
+  const file = await getStorage().localFile(source.storageKey);
   if (source.sha256) await checkLegacyChunkFile(source.storageKey, source.sha256);
   let answer: ChunkTaskAnswer;
   try {

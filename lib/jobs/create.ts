@@ -64,9 +64,7 @@ export async function createJobFromUpload(req: NextRequest, caller: Caller, timi
     }
     if (upload.file.size === 0) throw new ApiError(422, "EMPTY_FILE", "The file is empty.");
 
-    const localPath = storage.localPath?.(key);
-    if (!localPath) throw new Error("storage backend cannot inspect files locally");
-    const inspection = await inspectPdf(localPath, cfg);
+    const inspection = await inspectPdf(await storage.localFile(key), cfg);
     if (!inspection.ok) throw new ApiError(inspection.code === "NOT_A_PDF" ? 415 : inspection.code === "PDF_TOO_MANY_PAGES" ? 413 : 422, inspection.code, inspection.message);
     timing.mark("inspect");
 

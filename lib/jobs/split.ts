@@ -33,12 +33,11 @@ export class InvalidPdfError extends Error {
 export async function splitJob(jobId: string): Promise<{ chunkIds: string[]; pageCount: number }> {
   const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
   const storage = getStorage();
-  if (!storage.localPath) throw new Error("the split needs a storage backend with local paths (the parser reads the file on disk)");
   const cfg = getConfig();
   let answer: PlanAnswer;
   try {
     answer = await planInPool({
-      source: storage.localPath(job.fileKey),
+      source: await storage.localFile(job.fileKey),
       rules: chunkingFromEnv(),
       maxPages: cfg.maxPages,
       maxStreamBytes: cfg.maxStreamDecodedMb * 1048576,

@@ -17,6 +17,10 @@ export class LocalStorage implements Storage {
     return path.join(this.root, clean);
   }
 
+  async localFile(key: string): Promise<string> {
+    return this.localPath(key);
+  }
+
   async put(key: string, body: Readable | Uint8Array, opts: { maxBytes?: number } = {}): Promise<PutResult> {
     const dest = this.localPath(key);
     await fsp.mkdir(path.dirname(dest), { recursive: true });
@@ -66,6 +70,12 @@ export class LocalStorage implements Storage {
     // Never the root itself: "", "." and "/" all normalize to it.
     if (path.resolve(dir) === path.resolve(this.root)) throw new Error(`refusing to delete the storage root (key ${JSON.stringify(key)})`);
     await fsp.rm(dir, { recursive: true, force: true });
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const dir = this.localPath(prefix);
+    const names = (await fsp.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])) as fs.Dirent[];
+    return names.filter((d) => d.isFile()).map((d) => path.relative(this.root, path.join(d.parentPath ?? d.path, d.name)).split(path.sep).join("/"));
   }
 
   async exists(key: string): Promise<boolean> {

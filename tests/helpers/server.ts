@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { newInngestKeys } from "../../scripts/inngest-keys.mjs";
-import { freshDatabaseUrl } from "./database";
+import { freshDatabaseUrl, freshStorageEnv } from "./database";
 
 export type CapturedEvent = { name: string; data: Record<string, unknown>; id?: string; ts?: number; key?: string };
 
@@ -15,6 +15,8 @@ export type TestApp = {
   dataDir: string;
   /** PostgreSQL under test:distributed; undefined: the SQLite file in dataDir. */
   databaseUrl?: string;
+  /** S3 settings under test:distributed (FOLIO_STORAGE=s3 ...); empty: local disk in dataDir. */
+  storageEnv: Record<string, string>;
   adminEmail: string;
   adminPassword: string;
   /** The Inngest keys the app runs with (signed mode, as in production). */
@@ -103,6 +105,7 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
   const adminEmail = "admin@folio.test";
   const adminPassword = "admin-password-1";
   const databaseUrl = await freshDatabaseUrl("app");
+  const storageEnv = freshStorageEnv("app");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -119,6 +122,7 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
     INNGEST_SIGNING_KEY: keys.signingKey,
     INNGEST_EVENT_KEY: keys.eventKey,
     DATABASE_URL: databaseUrl,
+    ...storageEnv,
     ...extraEnv,
   };
   const prep = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/prepare.ts"], { cwd: ROOT, env, encoding: "utf8" });
@@ -139,6 +143,7 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
     eventsUrl: `${sink.url}/__events`,
     dataDir,
     databaseUrl,
+    storageEnv,
     adminEmail,
     adminPassword,
     keys,

@@ -5,7 +5,7 @@ import path from "node:path";
 import { freePort, TEST_DIST } from "./server";
 import { niced } from "../../scripts/env.mjs";
 import { newInngestKeys } from "../../scripts/inngest-keys.mjs";
-import { freshDatabaseUrl } from "./database";
+import { freshDatabaseUrl, freshStorageEnv } from "./database";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
@@ -27,6 +27,8 @@ export class Stack {
   readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "folio-stack-"));
   /** PostgreSQL under test:distributed (tests/helpers/database.ts); undefined: SQLite in dataDir. */
   databaseUrl: string | undefined;
+  /** S3 settings under test:distributed; empty: local disk in dataDir. */
+  storageEnv: Record<string, string> = {};
   private databaseMade = false;
   appPort = 0;
   runnerPort = 0;
@@ -45,6 +47,7 @@ export class Stack {
     process.env.FOLIO_DATA_DIR = this.dataDir;
     if (this.databaseUrl) process.env.DATABASE_URL = this.databaseUrl;
     else delete process.env.DATABASE_URL;
+    Object.assign(process.env, this.storageEnv);
   }
 
   get baseUrl() {
@@ -61,6 +64,7 @@ export class Stack {
   async start(): Promise<this> {
     if (!this.databaseMade) {
       this.databaseUrl = this.opts.env?.DATABASE_URL ?? (await freshDatabaseUrl("stack"));
+      this.storageEnv = this.opts.env?.FOLIO_STORAGE ? {} : freshStorageEnv("stack");
       this.databaseMade = true;
     }
     this.appPort = await freePort();
@@ -87,6 +91,7 @@ export class Stack {
       FOLIO_RUNNER_LOG_LEVEL: "warn",
       FOLIO_HEARTBEAT_MS: "500",
       DATABASE_URL: this.databaseUrl,
+      ...this.storageEnv,
       ...this.opts.env,
     };
     const prep = spawnSync(bin("tsx"), ["scripts/prepare.ts"], { cwd: ROOT, env: this.env, encoding: "utf8" });

@@ -1,6 +1,6 @@
-import fs from "node:fs";
-import path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { stored } from "../helpers/stored";
+import { getStorage } from "@/lib/storage";
 import { baseUrl, bearer, capturedEvents, errorCode, newUser, signIn, upload, type TestUser } from "../helpers/client";
 import { finishJob } from "../helpers/finished-job";
 import { makeNovelPdf } from "../fixtures/pdfs";
@@ -22,7 +22,8 @@ beforeAll(async () => {
   adminCookie = await signIn(inject("adminEmail"), inject("adminPassword"));
 });
 
-const onDisk = (key: string) => fs.existsSync(path.join(inject("dataDir"), key));
+// On local disk or in S3, whichever the suite runs with.
+const onDisk = stored;
 
 async function uploadedJob(user: TestUser): Promise<JobDTO> {
   const res = await upload(user, pdf);
@@ -39,7 +40,7 @@ async function finishedJob(user: TestUser) {
     { status: "FAILED", file: "legacy" },
   ]);
   // A file the split wrote that no chunk row names (a split stopped after writing its files).
-  fs.writeFileSync(path.join(inject("dataDir"), "chunks", job.id, "orphan.pdf"), "%PDF-1.7 orphan\n");
+  await getStorage().put(`chunks/${job.id}/orphan.pdf`, new TextEncoder().encode("%PDF-1.7 orphan\n"));
   const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
   return { id: job.id, fileKey: row.fileKey };
 }
@@ -50,8 +51,8 @@ function del(id: string, headers: Record<string, string>): Promise<Response> {
 
 async function expectUntouched(job: { id: string; fileKey: string }) {
   expect(await db.job.findUnique({ where: { id: job.id } })).not.toBeNull();
-  expect(onDisk(job.fileKey)).toBe(true);
-  expect(onDisk(`chunks/${job.id}/0.pdf`)).toBe(true);
+  expect(await onDisk(job.fileKey)).toBe(true);
+  expect(await onDisk(`chunks/${job.id}/0.pdf`)).toBe(true);
   expect(await db.sentence.count({ where: { jobId: job.id } })).toBe(3);
   expect(await db.chunk.count({ where: { jobId: job.id } })).toBe(3);
 }
@@ -63,15 +64,15 @@ describe("DELETE /api/jobs/:id", () => {
     const entries = await db.creditEntry.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
     expect(entries.map((e) => e.kind).sort()).toEqual(["CHARGE", "RELEASE", "RESERVE"]);
     const balance = await creditBalance(owner.id);
-    expect(onDisk(job.fileKey)).toBe(true);
-    expect(onDisk(`chunks/${job.id}/orphan.pdf`)).toBe(true);
+    expect(await onDisk(job.fileKey)).toBe(true);
+    expect(await onDisk(`chunks/${job.id}/orphan.pdf`)).toBe(true);
 
     const res = await del(job.id, bearer(owner));
     expect(res.status).toBe(204);
     expect(await res.text()).toBe("");
 
-    expect(onDisk(job.fileKey)).toBe(false);
-    expect(onDisk(`chunks/${job.id}`)).toBe(false);
+    expect(await onDisk(job.fileKey)).toBe(false);
+    expect(await onDisk(`chunks/${job.id}`)).toBe(false);
     const get = await fetch(`${baseUrl()}/api/jobs/${job.id}`, { headers: bearer(owner) });
     expect(get.status).toBe(404);
     expect(await errorCode(get)).toBe("JOB_NOT_FOUND");
@@ -106,7 +107,7 @@ describe("DELETE /api/jobs/:id", () => {
     const byAdmin = await del(job.id, { cookie: adminCookie, origin: baseUrl() });
     expect(byAdmin.status).toBe(204);
     expect(await db.job.findUnique({ where: { id: job.id } })).toBeNull();
-    expect(onDisk(job.fileKey)).toBe(false);
+    expect(await onDisk(job.fileKey)).toBe(false);
   });
 
   it("refuses a cookie DELETE from a foreign origin (403 CSRF_REJECTED) and removes nothing; from the app's own origin it deletes", async () => {
@@ -160,6 +161,6 @@ describe("DELETE /api/jobs/:id", () => {
     );
     const cancelled = (await capturedEvents()).filter((e) => e.name === "folio/job.cancelled").map((e) => e.data.jobId);
     expect(cancelled).toEqual(expect.arrayContaining([pending.id, running.id]));
-    expect(onDisk(runningKey)).toBe(false);
+    expect(await onDisk(runningKey)).toBe(false);
   });
 });

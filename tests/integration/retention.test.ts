@@ -1,6 +1,5 @@
-import fs from "node:fs";
-import path from "node:path";
 import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { stored } from "../helpers/stored";
 import { InngestTestEngine } from "@inngest/test";
 import { baseUrl, bearer, errorCode, getJob, newUser, signIn, upload, type ApiErrorBody, type TestUser } from "../helpers/client";
 import { finishJob } from "../helpers/finished-job";
@@ -23,7 +22,8 @@ let owner: TestUser;
 let adminCookie: string;
 const now = new Date();
 
-const onDisk = (key: string) => fs.existsSync(path.join(inject("dataDir"), key));
+// On local disk or in S3, whichever the suite runs with.
+const onDisk = stored;
 
 async function uploadedJob(user: TestUser): Promise<JobDTO> {
   const res = await upload(user, pdf);
@@ -59,15 +59,15 @@ beforeAll(async () => {
 
 describe("retention sweep", () => {
   it("removes the files of a terminal job older than the period and marks it; its sentences stay; young and active jobs are untouched", async () => {
-    for (const key of [old.fileKey, `chunks/${old.id}/0.pdf`, young.fileKey, active.fileKey]) expect(onDisk(key)).toBe(true);
+    for (const key of [old.fileKey, `chunks/${old.id}/0.pdf`, young.fileKey, active.fileKey]) expect(await onDisk(key)).toBe(true);
 
     const summary = await sweepRetention(now, 7);
     expect(summary.disabled).toBe(false);
     expect(summary.failed).toBe(0);
     expect(summary.jobs).toBeGreaterThanOrEqual(1);
 
-    expect(onDisk(old.fileKey)).toBe(false);
-    expect(onDisk(`chunks/${old.id}`)).toBe(false);
+    expect(await onDisk(old.fileKey)).toBe(false);
+    expect(await onDisk(`chunks/${old.id}`)).toBe(false);
     const oldRow = await db.job.findUniqueOrThrow({ where: { id: old.id } });
     expect(oldRow.filesDeletedAt?.getTime()).toBe(now.getTime());
     expect(oldRow.status).toBe("PARTIAL_SUCCESS");
@@ -75,10 +75,10 @@ describe("retention sweep", () => {
     expect(await db.chunk.count({ where: { jobId: old.id } })).toBe(2);
 
     for (const j of [young, active]) {
-      expect(onDisk(j.fileKey)).toBe(true);
+      expect(await onDisk(j.fileKey)).toBe(true);
       expect((await db.job.findUniqueOrThrow({ where: { id: j.id } })).filesDeletedAt).toBeNull();
     }
-    expect(onDisk(`chunks/${young.id}/0.pdf`)).toBe(true);
+    expect(await onDisk(`chunks/${young.id}/0.pdf`)).toBe(true);
 
     // The results are still served, and the job says its files are gone.
     const result = await fetch(`${baseUrl()}/api/jobs/${old.id}/result?format=json`, { headers: bearer(owner) });
@@ -93,7 +93,7 @@ describe("retention sweep", () => {
     expect(again.failed).toBe(0);
     const off = await sweepRetention(new Date(now.getTime() + 365 * DAY), 0);
     expect(off).toMatchObject({ disabled: true, jobs: 0 });
-    expect(onDisk(young.fileKey)).toBe(true);
+    expect(await onDisk(young.fileKey)).toBe(true);
   });
 
   it("refuses a retry of the expired job (409 FILES_EXPIRED), by the owner and by an admin, and changes nothing", async () => {

@@ -1,7 +1,5 @@
-import fs from "node:fs";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { storedUnder } from "../helpers/stored";
 import { InngestTestEngine } from "@inngest/test";
 import { errorCode, newUser, upload, type TestUser } from "../helpers/client";
 import { makeNovelPdf } from "../fixtures/pdfs";
@@ -18,10 +16,8 @@ import type { JobDTO } from "@/lib/jobs/serialize";
 // jobs stay PENDING unless a test drives a function itself (InngestTestEngine, lib calls).
 const LIMIT = 6;
 
-function uploadsOnDisk(): string[] {
-  const dir = path.join(inject("dataDir"), "uploads");
-  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-}
+/** The uploads stored, on local disk or in S3 (whichever the suite runs with). */
+const uploadsOnDisk = () => storedUnder("uploads");
 
 async function uploadedJob(user: TestUser, bytes: Uint8Array): Promise<JobDTO> {
   const res = await upload(user, bytes);
@@ -33,7 +29,7 @@ describe("upload rate limit under concurrency", () => {
   it(`30 simultaneous uploads by a fresh user: exactly ${LIMIT} accepted, the rest 429, nothing left behind`, async () => {
     const user = await newUser("burst");
     const book = await makeNovelPdf({ pages: 2, seed: 5 });
-    const filesBefore = uploadsOnDisk().length;
+    const filesBefore = (await uploadsOnDisk()).length;
     const balanceBefore = await creditBalance(user.id);
 
     const answers = await Promise.all(Array.from({ length: 30 }, () => upload(user, book)));
@@ -49,8 +45,8 @@ describe("upload rate limit under concurrency", () => {
     expect(entries.map((e) => [e.kind, e.amount])).toEqual(Array.from({ length: LIMIT }, () => ["RESERVE", -2]));
     expect(entries.every((e) => e.jobId !== null)).toBe(true);
     expect(balanceBefore - (await creditBalance(user.id))).toBe(2 * LIMIT);
-    expect(uploadsOnDisk().length).toBe(filesBefore + LIMIT);
-    expect(uploadsOnDisk().some((f) => f.endsWith(".partial"))).toBe(false);
+    expect((await uploadsOnDisk()).length).toBe(filesBefore + LIMIT);
+    expect((await uploadsOnDisk()).some((f) => f.endsWith(".partial"))).toBe(false);
   }, 120_000);
 });
 

@@ -6,19 +6,10 @@ import { splitJob } from "@/lib/jobs/split";
 import { splitJobFn } from "@/inngest/functions/split-job";
 import { makeNovelPdf, garbagePdf } from "../fixtures/pdfs";
 import { newUser } from "../helpers/client";
-import fs from "node:fs/promises";
-import path from "node:path";
-import { LocalStorage } from "@/lib/storage/local";
-
-function dataDir(): string {
+/** Every stored object (local disk or S3, whichever the suite runs with). */
+async function storedFiles(): Promise<string[]> {
   const storage = getStorage();
-  if (!(storage instanceof LocalStorage)) throw new Error("these tests run on local storage");
-  return storage.root;
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  return [...(await storage.list("uploads/")), ...(await storage.list("chunks/"))].sort();
 }
 
 async function jobFor(userId: string, bytes: Uint8Array, pages: number) {
@@ -39,7 +30,7 @@ describe("splitting a job into chunks", () => {
 
   it("plans chunks as page ranges of the stored upload (no file of their own) and is idempotent", async () => {
     const job = await jobFor(userId, book, 47);
-    const filesBefore = await listFiles(dataDir());
+    const filesBefore = await storedFiles();
     const first = await splitJob(job.id);
     expect(first.pageCount).toBe(47);
     const chunks = await db.chunk.findMany({ where: { jobId: job.id }, orderBy: { index: "asc" } });
@@ -54,7 +45,7 @@ describe("splitting a job into chunks", () => {
       expect(c.sha256).toBe(upload.fileSha256);
     }
     // Chunk storage over upload size: 0 (nothing written).
-    expect(await listFiles(dataDir())).toEqual(filesBefore);
+    expect(await storedFiles()).toEqual(filesBefore);
     // A second run after a "crash" reuses rows and ids.
     const second = await splitJob(job.id);
     expect(second.chunkIds).toEqual(first.chunkIds);

@@ -1,6 +1,6 @@
-import fs from "node:fs";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { storedUnder } from "../helpers/stored";
+import { getStorage } from "@/lib/storage";
 import { inject } from "vitest";
 import { capturedEvents, errorCode, newUser, upload, baseUrl, bearer, type TestUser } from "../helpers/client";
 import { makeNovelPdf, makeEncryptedPdf, truncatePdf, garbagePdf, zeroPagePdf, makePdfOfSize } from "../fixtures/pdfs";
@@ -11,10 +11,8 @@ import type { JobDTO } from "@/lib/jobs/serialize";
 let novel: Uint8Array;
 let alice: TestUser;
 
-function uploadsOnDisk(): string[] {
-  const dir = path.join(inject("dataDir"), "uploads");
-  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-}
+/** The uploads stored, on local disk or in S3 (whichever the suite runs with). */
+const uploadsOnDisk = () => storedUnder("uploads");
 
 beforeAll(async () => {
   novel = await makeNovelPdf({ pages: 12, seed: 7 });
@@ -31,7 +29,7 @@ describe("POST /api/jobs", () => {
     expect(res.headers.get("location")).toBe(`/api/jobs/${job.id}`);
 
     const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
-    const stored = fs.readFileSync(path.join(inject("dataDir"), row.fileKey));
+    const stored = Buffer.from(await getStorage().getBytes(row.fileKey));
     expect(Buffer.compare(stored, Buffer.from(novel))).toBe(0);
     expect(row.fileSha256).toBe((await import("node:crypto")).createHash("sha256").update(novel).digest("hex"));
 
@@ -83,15 +81,15 @@ describe("POST /api/jobs", () => {
     ];
 
     it.each(cases)("%s", async (_name, send, status, code) => {
-      const filesBefore = uploadsOnDisk().length;
+      const filesBefore = (await uploadsOnDisk()).length;
       const jobsBefore = await db.job.count();
       const res = await send();
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect({ status: res.status, code: body.error.code, message: body.error.message }).toMatchObject({ status, code });
       expect(body.error.message.length).toBeGreaterThan(10);
-      expect(uploadsOnDisk().length).toBe(filesBefore);
+      expect((await uploadsOnDisk()).length).toBe(filesBefore);
       expect(await db.job.count()).toBe(jobsBefore);
-      expect(uploadsOnDisk().some((f) => f.endsWith(".partial"))).toBe(false);
+      expect((await uploadsOnDisk()).some((f) => f.endsWith(".partial"))).toBe(false);
     });
   });
 

@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Stack } from "../helpers/stack";
 import { bearer, newUser, upload, useBaseUrl, waitForJob, baseUrl, type TestUser } from "../helpers/client";
@@ -8,6 +6,7 @@ import { makeNovelPdf } from "../fixtures/pdfs";
 import { imageOnlyPdf } from "../../scripts/lib/hostile-extra";
 import { expectLedgerInvariant, setBalance } from "../helpers/ledger";
 import { db } from "@/lib/db";
+import { getStorage } from "@/lib/storage";
 
 let stack: Stack;
 const users: TestUser[] = [];
@@ -127,7 +126,7 @@ describe("credits through the whole stack", () => {
     try {
       const job = await upJob(user, await makeNovelPdf({ pages: 8, seed: 47 }));
       const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
-      fs.rmSync(path.join(stack.dataDir, row.fileKey));
+      await getStorage().delete(row.fileKey);
       await stack.startRunner();
       runnerUp = true;
       const sent = await fetch(`${stack.runnerUrl}/e/${stack.keys.eventKey}`, {
