@@ -21,7 +21,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import { PassThrough, Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { AbortMultipartUploadCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { PutResult, Storage } from "@/lib/storage/types";
 import { StorageLimitError } from "@/lib/storage/types";
@@ -126,21 +126,34 @@ export class S3Storage implements Storage {
       leavePartsOnError: false,
     });
     const uploaded = upload.done();
+    let cached: Promise<void> = Promise.resolve();
     try {
       // One read of the source feeds both: `pipeline` into the cache file, a pipe into the upload
       // (backpressure from either slows the source).
       meter.pipe(toS3);
-      const cached = pipeline(source, meter, toCache);
-      cached.catch((err: unknown) => toS3.destroy(err as Error));
+      cached = pipeline(source, meter, toCache);
+      // The upload's body must end with an error, never plainly: a body that just ended would
+      // be completed as a (truncated) object.
+      cached.catch((err: unknown) => toS3.destroy(err instanceof Error ? err : new Error(String(err))));
       await Promise.all([cached, uploaded]);
       await fsp.rename(tmp, dest);
       this.sweepSoon();
     } catch (err) {
-      await upload.abort().catch(() => undefined);
+      const why = err instanceof Error ? err : new Error(String(err));
+      toS3.destroy(why);
       source.destroy();
+      meter.destroy();
+      // Not upload.abort(): it settles done() at once while the upload still runs. Erroring its
+      // body lets lib-storage finish its own failure path (AbortMultipartUpload) first.
+      await uploaded.catch(() => undefined);
+      await cached.catch(() => undefined);
+      const uploadId = (upload as unknown as { uploadId?: string }).uploadId;
+      if (uploadId) {
+        // Idempotent safety net: an upload lib-storage already aborted answers NoSuchUpload.
+        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key), UploadId: uploadId })).catch(() => undefined);
+      }
       if (!toCache.closed) await new Promise<void>((resolve) => toCache.once("close", () => resolve()));
       await fsp.rm(tmp, { force: true });
-      await uploaded.catch(() => undefined);
       throw err;
     }
     return { key, size, sha256: hash.digest("hex") };
