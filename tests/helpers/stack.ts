@@ -140,14 +140,24 @@ export class Stack {
           // no autogroups (or not Linux): the process nice above is all there is
         }
       }
-      await waitFor(`${this.functionsUrl}/api/health`, this.functions, "functions");
+      await waitFor(`${this.functionsUrl}/api/health`, this.functions, "functions", 60_000, () => this.log("functions"));
     }
-    await waitFor(`${this.baseUrl}/api/health`, this.app, "app");
+    await waitFor(`${this.baseUrl}/api/health`, this.app, "app", 60_000, () => this.log("app"));
   }
 
   async startRunner(): Promise<void> {
-    this.runner = this.spawnLogged("runner", process.execPath, ["--import", "tsx", "runner/main.ts"]);
-    await waitFor(`${this.runnerUrl}/health`, this.runner, "runner");
+    // The port was chosen free at start() and is baked into the app's env; if something took it
+    // meanwhile (another process's free-port probe), the runner exits at once: wait and retry.
+    for (let attempt = 1; ; attempt++) {
+      this.runner = this.spawnLogged("runner", process.execPath, ["--import", "tsx", "runner/main.ts"]);
+      try {
+        await waitFor(`${this.runnerUrl}/health`, this.runner, "runner", 60_000, () => this.log("runner"));
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !/EADDRINUSE/.test(this.log("runner"))) throw err;
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
+    }
     // An event that arrives before the app's functions are registered starts no run (as with
     // Inngest); recovery would pick the job up only minutes later. Wait for the sync, as an
     // operator waits for "synced" before sending traffic.
@@ -183,10 +193,15 @@ async function killGroup(child: ChildProcess | null, signal: NodeJS.Signals): Pr
   await exited;
 }
 
-async function waitFor(url: string, child: ChildProcess, name: string, ms = 60_000): Promise<void> {
+async function waitFor(url: string, child: ChildProcess, name: string, ms = 60_000, log?: () => string): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited early with code ${child.exitCode}`);
+    if (child.exitCode !== null) {
+      // Give the log stream a moment to flush, then say why.
+      await new Promise((r) => setTimeout(r, 200));
+      const tail = log?.().trim().split("\n").slice(-8).join("\n");
+      throw new Error(`${name} exited early with code ${child.exitCode}${tail ? `; its log ends:\n${tail}` : ""}`);
+    }
     try {
       if ((await fetch(url)).ok) return;
     } catch {
