@@ -2,10 +2,10 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import crypto from "node:crypto";
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { PutResult, Storage } from "@/lib/storage/types";
-import { StorageLimitError } from "@/lib/storage/types";
+import { meteredBody } from "@/lib/storage/meter";
 
 /** Disk storage under a root directory; writes go to a temp file renamed into place. */
 export class LocalStorage implements Storage {
@@ -25,18 +25,7 @@ export class LocalStorage implements Storage {
     const dest = this.localPath(key);
     await fsp.mkdir(path.dirname(dest), { recursive: true });
     const tmp = `${dest}.${crypto.randomBytes(6).toString("hex")}.partial`;
-    const hash = crypto.createHash("sha256");
-    let size = 0;
-    const max = opts.maxBytes;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        size += chunk.length;
-        if (max !== undefined && size > max) return cb(new StorageLimitError(max));
-        hash.update(chunk);
-        cb(null, chunk);
-      },
-    });
-    const source = body instanceof Uint8Array ? Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]) : body;
+    const { source, meter, size, sha256 } = meteredBody(body, opts.maxBytes);
     const out = fs.createWriteStream(tmp, { mode: 0o600 });
     try {
       await pipeline(source, meter, out);
@@ -48,7 +37,7 @@ export class LocalStorage implements Storage {
       await fsp.rm(tmp, { force: true });
       throw err;
     }
-    return { key, size, sha256: hash.digest("hex") };
+    return { key, size: size(), sha256: sha256() };
   }
 
   async get(key: string): Promise<Readable> {

@@ -19,12 +19,12 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import crypto from "node:crypto";
-import { PassThrough, Readable, Transform } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { AbortMultipartUploadCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { PutResult, Storage } from "@/lib/storage/types";
-import { StorageLimitError } from "@/lib/storage/types";
+import { meteredBody } from "@/lib/storage/meter";
 
 export type S3Settings = {
   endpoint?: string;
@@ -103,18 +103,7 @@ export class S3Storage implements Storage {
     const dest = this.cachePath(key);
     await fsp.mkdir(path.dirname(dest), { recursive: true });
     const tmp = `${dest}.${crypto.randomBytes(6).toString("hex")}.partial`;
-    const hash = crypto.createHash("sha256");
-    let size = 0;
-    const max = opts.maxBytes;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        size += chunk.length;
-        if (max !== undefined && size > max) return cb(new StorageLimitError(max));
-        hash.update(chunk);
-        cb(null, chunk);
-      },
-    });
-    const source = body instanceof Uint8Array ? Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]) : body;
+    const { source, meter, size, sha256 } = meteredBody(body, opts.maxBytes);
     const toS3 = new PassThrough({ highWaterMark: PART_BYTES });
     const toCache = fs.createWriteStream(tmp, { mode: 0o600 });
     const upload = new Upload({
@@ -156,7 +145,7 @@ export class S3Storage implements Storage {
       await fsp.rm(tmp, { force: true });
       throw err;
     }
-    return { key, size, sha256: hash.digest("hex") };
+    return { key, size: size(), sha256: sha256() };
   }
 
   async get(key: string): Promise<Readable> {

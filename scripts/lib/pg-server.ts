@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import net from "node:net";
+import { freePort } from "./free-port";
 
 export function pgBinDir(): string | null {
   const root = "/usr/lib/postgresql";
@@ -18,16 +18,6 @@ export function pgBinDir(): string | null {
   return versions.length ? path.join(root, versions[0], "bin") : null;
 }
 
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export class PgServer {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "folio-pg-"));

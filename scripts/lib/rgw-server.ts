@@ -19,7 +19,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import net from "node:net";
+import { freePort } from "./free-port";
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 
 /** The binaries exist on PATH (radosgw, ceph-mon, ceph-osd, monmaptool, radosgw-admin, ceph). */
@@ -28,16 +28,6 @@ export function rgwAvailable(): boolean {
   return ["radosgw", "ceph-mon", "ceph-osd", "monmaptool", "radosgw-admin", "ceph"].every((b) => dirs.some((d) => fs.existsSync(path.join(d, b))));
 }
 
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
